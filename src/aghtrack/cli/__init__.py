@@ -1,0 +1,8 @@
+"""The command line: parse, call the tracker, render. No rules live here."""
+
+from __future__ import annotations
+
+from . import actions, meetings  # noqa: F401  (register their commands)
+from .app import app
+
+__all__ = ["app"]

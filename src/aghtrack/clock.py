@@ -1,0 +1,26 @@
+"""The one place that knows what day and time it is.
+
+Reports are read "as of" the date of a meeting, and tests need a fixed today, so every command
+asks here; ``AGHTRACK_TODAY`` (YYYY-MM-DD) pins it for tests and rehearsals.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+
+from .periods import parse_date
+
+
+def today(as_of: date | None = None) -> date:
+    if as_of is not None:
+        return as_of
+    pinned = os.environ.get("AGHTRACK_TODAY")
+    if pinned:
+        return parse_date(pinned)
+    return date.today()
+
+
+def now() -> str:
+    """A UTC timestamp, to the second, for created/updated fields and the journal."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

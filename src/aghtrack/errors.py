@@ -1,0 +1,98 @@
+"""Every error a user can meet, as types.
+
+The CLI edge turns each into one line on stderr and the exit code it carries, so messages are
+written once, here or where raised, for a person rather than a programmer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AghtrackError(Exception):
+    """Base of all errors aghtrack reports to a user; exit code 1 (operational) by default."""
+
+    exit_code = 1
+
+
+class BadInput(AghtrackError):
+    """The user typed something we cannot accept; nothing was changed. Exit code 2."""
+
+    exit_code = 2
+
+
+class InvalidPeriod(BadInput):
+    pass
+
+
+class InvalidDate(BadInput):
+    pass
+
+
+class InvalidStatus(BadInput):
+    pass
+
+
+class InvalidKind(BadInput):
+    pass
+
+
+class InvalidTransition(BadInput):
+    pass
+
+
+class EmptyText(BadInput):
+    pass
+
+
+class InvalidMeetingKey(BadInput):
+    pass
+
+
+class DuplicateMeeting(BadInput):
+    pass
+
+
+class AmbiguousReference(BadInput):
+    pass
+
+
+class ImportRejected(BadInput):
+    """A file to import failed validation; nothing from it was written."""
+
+
+class NotFound(AghtrackError):
+    pass
+
+
+class UnknownMeeting(NotFound):
+    pass
+
+
+class UnknownReference(NotFound):
+    pass
+
+
+class NothingToUndo(AghtrackError):
+    pass
+
+
+class StoreError(AghtrackError):
+    """Something about the store file itself; the message always names the file."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class CorruptStore(StoreError):
+    pass
+
+
+class StoreWriteFailed(StoreError):
+    pass

@@ -1,0 +1,339 @@
+"""Meetings, commitments, statuses: the record's vocabulary, pure and without I/O.
+
+A commitment is one outcome of a meeting that the next meeting will review. The dict shape
+produced by ``commitment_to_dict`` is at once the stored form, the ``--json`` output and the
+export format, so that scripts, backups and the store never drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from .errors import (
+    EmptyText,
+    InvalidKind,
+    InvalidMeetingKey,
+    InvalidStatus,
+    InvalidTransition,
+)
+from .periods import DuePeriod, parse_date, parse_period
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    DROPPED = "dropped"
+    SUPERSEDED = "superseded"
+
+
+#: Statuses that end the work: never overdue, not counted as open.
+CLOSED = frozenset({Status.DONE, Status.DROPPED, Status.SUPERSEDED})
+
+#: Allowed moves. Closed commitments can be reopened (a later meeting may revive them), but
+#: going straight from dropped to done would erase why it was dropped, so reopen first.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.OPEN: frozenset(Status) - {Status.OPEN},
+    Status.IN_PROGRESS: frozenset(Status) - {Status.IN_PROGRESS},
+    Status.BLOCKED: frozenset(Status) - {Status.BLOCKED},
+    Status.DONE: frozenset({Status.OPEN, Status.IN_PROGRESS}),
+    Status.DROPPED: frozenset({Status.OPEN}),
+    Status.SUPERSEDED: frozenset({Status.OPEN}),
+}
+
+
+class Kind(StrEnum):
+    """The verb of the outcome bullet; it says whether the outcome is work at all."""
+
+    AGREED = "agreed"
+    DECIDED = "decided"
+    ENDORSED = "endorsed"
+    WILL = "will"
+    ENCOURAGED = "encouraged"
+    SUPPORTED = "supported"
+    WELCOMED = "welcomed"
+    NOTED = "noted"
+
+
+#: Outcomes that record a view rather than promise work: never open, never overdue.
+INFORMATIONAL = frozenset({Kind.WELCOMED, Kind.NOTED})
+
+_MEETING_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", re.ASCII)
+
+
+def parse_status(raw: str) -> Status:
+    try:
+        return Status(raw.strip().lower())
+    except ValueError:
+        valid = ", ".join(s.value for s in Status)
+        raise InvalidStatus(f"'{raw}' is not a status. Valid statuses: {valid}.") from None
+
+
+def parse_kind(raw: str) -> Kind:
+    try:
+        return Kind(raw.strip().lower())
+    except ValueError:
+        valid = ", ".join(k.value for k in Kind)
+        raise InvalidKind(f"'{raw}' is not a kind of outcome. Valid kinds: {valid}.") from None
+
+
+def check_transition(current: Status, new: Status, ref: str) -> None:
+    if new == current:
+        raise InvalidTransition(f"{ref} is already {current.value}.")
+    if new not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current]))
+        raise InvalidTransition(
+            f"{ref} is {current.value} and cannot become {new.value} directly "
+            f"(from {current.value}: {allowed})."
+        )
+
+
+def normalise_meeting_key(raw: str) -> str:
+    """Meeting keys are what users type (``9``, ``manila-2015``): short, lowercase, no dots."""
+    key = raw.strip().lower()
+    if not _MEETING_KEY.fullmatch(key):
+        raise InvalidMeetingKey(
+            f"'{raw}' is not a meeting key: use 1-40 lowercase letters, digits and hyphens, "
+            "e.g. 9 or manila-2015."
+        )
+    return key
+
+
+def require_text(raw: str, what: str = "text") -> str:
+    """Reject blank text; otherwise keep it exactly, since the record must say what was said."""
+    if not raw or not raw.strip():
+        raise EmptyText(f"The {what} is empty; write what was agreed.")
+    return raw
+
+
+def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
+    """Trim names and drop repeats, keeping the first-named order (the lead comes first)."""
+    kept: list[str] = []
+    folded: set[str] = set()
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            raise EmptyText(f"An empty {what} name was given.")
+        if name.casefold() not in folded:
+            folded.add(name.casefold())
+            kept.append(name)
+    return tuple(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    on: date
+    by: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    text: str | None
+    fulfilled_by: str | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    key: str
+    title: str
+    date: date
+    location: str = ""
+    series: str = ""
+    chairs: tuple[str, ...] = ()
+    attendees: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
+    purpose: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    meeting: str
+    seq: int
+    text: str
+    kind: Kind = Kind.AGREED
+    owners: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+    due: DuePeriod | None = None
+    status: Status = Status.OPEN
+    source: str = ""
+    notes: tuple[Note, ...] = ()
+    evidence: Evidence | None = None
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+    deleted: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{self.meeting}.{self.seq}"
+
+    @property
+    def is_work(self) -> bool:
+        """Informational outcomes (welcomed, noted) are recorded but owe nothing."""
+        return self.kind not in INFORMATIONAL
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_work and self.status not in CLOSED
+
+    def is_overdue(self, as_of: date) -> bool:
+        return self.is_open and self.due is not None and self.due.due_by < as_of
+
+    @property
+    def lead(self) -> str | None:
+        return self.owners[0] if self.owners else None
+
+    @property
+    def latest_note(self) -> Note | None:
+        return max(self.notes, key=lambda n: n.on) if self.notes else None
+
+    def involves(self, name: str) -> bool:
+        wanted = name.casefold()
+        return any(p.casefold() == wanted for p in (*self.owners, *self.support))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def with_changes(commitment: Commitment, **changes: Any) -> Commitment:
+    return replace(commitment, **changes)
+
+
+# --- the dict shape: stored form, --json output and export format --------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def meeting_to_dict(m: Meeting) -> dict[str, Any]:
+    return {
+        "key": m.key,
+        "title": m.title,
+        "date": m.date.isoformat(),
+        "location": m.location,
+        "series": m.series,
+        "chairs": list(m.chairs),
+        "attendees": list(m.attendees),
+        "observers": list(m.observers),
+        "purpose": m.purpose,
+        "source": m.source,
+    }
+
+
+def meeting_from_dict(d: Mapping[str, Any]) -> Meeting:
+    return Meeting(
+        key=normalise_meeting_key(str(d["key"])),
+        title=require_text(_str(d, "title"), "title"),
+        date=parse_date(_str(d, "date")),
+        location=_str(d, "location"),
+        series=_str(d, "series"),
+        chairs=_names(d, "chairs"),
+        attendees=_names(d, "attendees"),
+        observers=_names(d, "observers"),
+        purpose=_str(d, "purpose"),
+        source=_str(d, "source"),
+    )
+
+
+def commitment_to_dict(c: Commitment) -> dict[str, Any]:
+    return {
+        "ref": c.ref,
+        "id": c.id,
+        "meeting": c.meeting,
+        "seq": c.seq,
+        "source": c.source,
+        "text": c.text,
+        "kind": c.kind.value,
+        "owners": list(c.owners),
+        "support": list(c.support),
+        "due": c.due.text if c.due else None,
+        "due_by": _iso(c.due.due_by) if c.due else None,
+        "status": c.status.value,
+        "notes": [{"on": n.on.isoformat(), "by": n.by, "text": n.text} for n in c.notes],
+        "evidence": (
+            {
+                "text": c.evidence.text,
+                "fulfilled_by": c.evidence.fulfilled_by,
+                "on": _iso(c.evidence.on),
+            }
+            if c.evidence
+            else None
+        ),
+        "tags": list(c.tags),
+        "created": c.created,
+        "updated": c.updated,
+        "deleted": c.deleted,
+    }
+
+
+def commitment_from_dict(d: Mapping[str, Any]) -> Commitment:
+    """Build a commitment from its dict shape; raises a BadInput subclass, KeyError or
+    TypeError for malformed input, which callers turn into errors naming where it came from."""
+    evidence = d.get("evidence")
+    due = d.get("due")
+    return Commitment(
+        id=str(uuid.UUID(str(d["id"]))),
+        meeting=normalise_meeting_key(str(d["meeting"])),
+        seq=_positive_int(d["seq"]),
+        text=require_text(_str(d, "text")),
+        kind=parse_kind(_str(d, "kind") or Kind.AGREED.value),
+        owners=_names(d, "owners"),
+        support=_names(d, "support"),
+        due=parse_period(due) if isinstance(due, str) and due.strip() else None,
+        status=parse_status(_str(d, "status") or Status.OPEN.value),
+        source=_str(d, "source"),
+        notes=tuple(
+            Note(on=parse_date(str(n["on"])), by=str(n.get("by") or ""), text=str(n["text"]))
+            for n in d.get("notes") or ()
+        ),
+        evidence=(
+            Evidence(
+                text=evidence.get("text"),
+                fulfilled_by=evidence.get("fulfilled_by"),
+                on=parse_date(evidence["on"]) if evidence.get("on") else None,
+            )
+            if isinstance(evidence, Mapping)
+            else None
+        ),
+        tags=_names(d, "tags"),
+        created=_str(d, "created"),
+        updated=_str(d, "updated"),
+        deleted=bool(d.get("deleted", False)),
+    )
+
+
+def _str(d: Mapping[str, Any], key: str) -> str:
+    value = d.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
+    return value
+
+
+def _names(d: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = d.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"'{key}' must be a list of names")
+    return clean_names(value, key)
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TypeError(f"'seq' must be a positive whole number, not {value!r}")
+    return value

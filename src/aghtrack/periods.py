@@ -1,0 +1,98 @@
+"""Due periods as officials write them, and strict ISO dates.
+
+Outcome records say "in late 2015" or "by the first half of 2016" far more often than a day, so
+a due period keeps the official's granularity (its canonical text) and also the last day it
+allows (``due_by``), which is what overdue checks compare against.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import InvalidDate, InvalidPeriod
+
+ACCEPTED_FORMS = (
+    "2015-12-31 (a day), 2015-12 (a month), 2015-Q4 (a quarter), 2015-H2 (a half-year), "
+    "2015 (a year), early 2015 / mid 2015 / late 2015 (Jan-Apr / May-Aug / Sep-Dec)"
+)
+
+# early/mid/late split the year into thirds: the last month each allows.
+_THIRD_LAST_MONTH = {"early": 4, "mid": 8, "late": 12}
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})-[Qq](\d)", re.ASCII)
+_HALF = re.compile(r"(\d{4})-[Hh](\d)", re.ASCII)
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_THIRD = re.compile(r"(early|mid|late)\s+(\d{4})", re.IGNORECASE | re.ASCII)
+
+
+@dataclass(frozen=True, order=True)
+class DuePeriod:
+    """A due period: ``due_by`` first so that periods sort by deadline."""
+
+    due_by: date
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_year(year: int, raw: str) -> int:
+    if year < 1:
+        raise InvalidPeriod(f"'{raw}' has no year 0. Use one of: {ACCEPTED_FORMS}.")
+    return year
+
+
+def parse_period(raw: str) -> DuePeriod:
+    """Parse a due period; raise InvalidPeriod, listing the accepted forms, for anything else."""
+    text = " ".join(raw.split())
+    if m := _DAY.fullmatch(text):
+        day = _real_date(int(m[1]), int(m[2]), int(m[3]), raw, InvalidPeriod)
+        return DuePeriod(day, day.isoformat())
+    if m := _MONTH.fullmatch(text):
+        year, month = _check_year(int(m[1]), raw), int(m[2])
+        if not 1 <= month <= 12:
+            raise InvalidPeriod(f"'{raw}' has no month {month}. Use one of: {ACCEPTED_FORMS}.")
+        return DuePeriod(_month_end(year, month), f"{year:04d}-{month:02d}")
+    if m := _QUARTER.fullmatch(text):
+        year, quarter = _check_year(int(m[1]), raw), int(m[2])
+        if not 1 <= quarter <= 4:
+            raise InvalidPeriod(f"'{raw}': quarters are Q1-Q4. Use one of: {ACCEPTED_FORMS}.")
+        return DuePeriod(_month_end(year, quarter * 3), f"{year:04d}-Q{quarter}")
+    if m := _HALF.fullmatch(text):
+        year, half = _check_year(int(m[1]), raw), int(m[2])
+        if half not in (1, 2):
+            raise InvalidPeriod(f"'{raw}': halves are H1 and H2. Use one of: {ACCEPTED_FORMS}.")
+        return DuePeriod(_month_end(year, half * 6), f"{year:04d}-H{half}")
+    if m := _YEAR.fullmatch(text):
+        year = _check_year(int(m[1]), raw)
+        return DuePeriod(date(year, 12, 31), f"{year:04d}")
+    if m := _THIRD.fullmatch(text):
+        word, year = m[1].lower(), _check_year(int(m[2]), raw)
+        return DuePeriod(_month_end(year, _THIRD_LAST_MONTH[word]), f"{word} {year:04d}")
+    raise InvalidPeriod(f"'{raw}' is not a due period. Use one of: {ACCEPTED_FORMS}.")
+
+
+def _real_date(
+    year: int, month: int, day: int, raw: str, error: type[InvalidDate] | type[InvalidPeriod]
+) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise error(f"'{raw}' is not a real date (expected YYYY-MM-DD, e.g. 2016-03-22).") from None
+
+
+def parse_date(raw: str) -> date:
+    """Parse a strict ISO calendar date (YYYY-MM-DD); anything else raises InvalidDate."""
+    text = raw.strip()
+    if m := _DAY.fullmatch(text):
+        return _real_date(int(m[1]), int(m[2]), int(m[3]), raw, InvalidDate)
+    raise InvalidDate(f"'{raw}' is not a date; write it as YYYY-MM-DD, e.g. 2016-03-22.")

@@ -1,0 +1,392 @@
+"""Every way user text leaves the program, and the one place that makes it safe.
+
+Commitment texts come from many hands (minutes pasted from PDFs, imported spreadsheets), so any
+of them may hold Rich markup, terminal escape sequences or bidi overrides. Terminal output goes
+through ``visible`` (control characters shown as ``\\x1b``-style escapes) and into Rich only as
+``Text`` objects, never as markup; JSON keeps text exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+import orjson
+
+from ..model import Commitment, Meeting, Status, commitment_to_dict, meeting_to_dict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..tracker import HistoryEntry
+
+# C0 controls but newline, DEL, C1 controls, and the invisible format characters that can
+# reorder or hide text (bidi embeddings, overrides and isolates, zero-width marks).
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Show control and bidi characters as escapes so that text cannot drive the terminal."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """``visible`` for places that must stay on one line (messages, CSV-less summaries)."""
+    return visible(text.replace("\n", " "))
+
+
+# --- consoles ---------------------------------------------------------------------------
+
+
+def console(file: IO[str] | None = None) -> Console:
+    from rich.console import Console
+
+    # markup/emoji/highlight off: nothing a user typed may be read as styling.
+    return Console(
+        file=file or sys.stdout, markup=False, emoji=False, highlight=False, soft_wrap=False
+    )
+
+
+def write_line(line: str, file: IO[str] | None = None) -> None:
+    (file or sys.stdout).write(one_line(line) + "\n")
+
+
+def error_line(message: str) -> None:
+    sys.stderr.write(f"aghtrack: {one_line(message)}\n")
+
+
+def safe_text(value: str, style: str = "") -> Text:
+    from rich.text import Text
+
+    return Text(visible(value), style=style)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def to_json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+
+
+def commitments_json(commitments: Iterable[Commitment]) -> str:
+    return to_json([commitment_to_dict(c) for c in commitments])
+
+
+def meeting_json(meeting: Meeting, counts: dict[Status, int] | None = None) -> str:
+    payload = meeting_to_dict(meeting)
+    if counts is not None:
+        payload["commitments"] = {s.value: n for s, n in counts.items()}
+    return to_json(payload)
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def status_text(c: Commitment, as_of: date) -> Text:
+    if c.is_overdue(as_of):
+        return safe_text(f"{c.status.value} (overdue)", "bold red")
+    if not c.is_work:
+        return safe_text(f"{c.status.value} (info)", "dim")
+    if c.status is Status.DONE:
+        return safe_text(c.status.value, "dim")
+    return safe_text(c.status.value)
+
+
+def owners_label(c: Commitment) -> str:
+    label = ", ".join(c.owners) or "-"
+    if c.support:
+        label += f" (with {', '.join(c.support)})"
+    return label
+
+
+def commitments_table(commitments: Sequence[Commitment], as_of: date) -> Table:
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False)
+    table.add_column("Ref", no_wrap=True, min_width=3)
+    table.add_column("Commitment", ratio=3, overflow="fold")
+    table.add_column("Owners", ratio=1, overflow="fold")
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    for c in commitments:
+        done = c.status is Status.DONE
+        table.add_row(
+            safe_text(c.ref),
+            safe_text(c.text, "dim" if done else ""),
+            safe_text(owners_label(c), "dim" if done else ""),
+            safe_text(c.due.text if c.due else "-"),
+            status_text(c, as_of),
+        )
+    return table
+
+
+def meetings_table(meetings: Sequence[Meeting]) -> Table:
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Title", ratio=2, overflow="fold")
+    table.add_column("Location", ratio=1, overflow="fold")
+    for m in meetings:
+        table.add_row(
+            safe_text(m.key),
+            safe_text(m.date.isoformat()),
+            safe_text(m.title),
+            safe_text(m.location),
+        )
+    return table
+
+
+def _fields_table() -> Table:
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    return table
+
+
+def meeting_detail(meeting: Meeting, counts: dict[Status, int]) -> Table:
+    table = _fields_table()
+    for label, value in (
+        ("Meeting", meeting.key),
+        ("Title", meeting.title),
+        ("Series", meeting.series),
+        ("Date", meeting.date.isoformat()),
+        ("Location", meeting.location),
+        ("Chairs", ", ".join(meeting.chairs)),
+        ("Attendees", ", ".join(meeting.attendees)),
+        ("Observers", ", ".join(meeting.observers)),
+        ("Purpose", meeting.purpose),
+        ("Source", meeting.source),
+    ):
+        if value:
+            table.add_row(label, safe_text(value))
+    total = sum(counts.values())
+    breakdown = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    table.add_row("Commitments", safe_text(f"{total}" + (f" ({breakdown})" if breakdown else "")))
+    return table
+
+
+def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry] = ()) -> Table:
+    table = _fields_table()
+    table.add_row("Ref", safe_text(c.ref))
+    table.add_row("Id", safe_text(c.id))
+    table.add_row("Meeting", safe_text(c.meeting))
+    if c.source:
+        table.add_row("Source", safe_text(c.source))
+    table.add_row("Text", safe_text(c.text))
+    table.add_row("Kind", safe_text(c.kind.value))
+    table.add_row("Owners", safe_text(", ".join(c.owners) or "-"))
+    if c.support:
+        table.add_row("Support", safe_text(", ".join(c.support)))
+    table.add_row("Due", safe_text(f"{c.due.text} (by {c.due.due_by})" if c.due else "-"))
+    table.add_row("Status", status_text(c, as_of))
+    if c.evidence:
+        parts = [c.evidence.text or ""]
+        if c.evidence.fulfilled_by:
+            parts.append(f"fulfilled by meeting {c.evidence.fulfilled_by}")
+        if c.evidence.on:
+            parts.append(f"on {c.evidence.on}")
+        table.add_row("Evidence", safe_text("; ".join(p for p in parts if p)))
+    if c.tags:
+        table.add_row("Tags", safe_text(", ".join(c.tags)))
+    for n in c.notes:
+        table.add_row("Note", safe_text(f"{n.on} {n.by}: {n.text}"))
+    table.add_row("Created", safe_text(c.created))
+    table.add_row("Updated", safe_text(c.updated))
+    for h in history:
+        undone = f" (undone by #{h.undone_by})" if h.undone_by else ""
+        table.add_row("History", safe_text(f"#{h.seq} {h.at} {h.by}: {h.summary}{undone}"))
+    return table
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> Table:
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("#", no_wrap=True, justify="right")
+    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("Who", overflow="fold")
+    table.add_column("What", ratio=1, overflow="fold")
+    for h in entries:
+        what = h.summary + (f" (undone by #{h.undone_by})" if h.undone_by else "")
+        table.add_row(
+            safe_text(str(h.seq)),
+            safe_text(h.at),
+            safe_text(h.by),
+            safe_text(what, "dim" if h.undone_by else ""),
+        )
+    return table
+
+
+def history_json(entries: Sequence[HistoryEntry]) -> str:
+    return to_json(
+        [
+            {
+                "seq": h.seq,
+                "at": h.at,
+                "by": h.by,
+                "command": h.command,
+                "summary": h.summary,
+                "undone_by": h.undone_by,
+            }
+            for h in entries
+        ]
+    )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_raw(payload: str) -> None:
+    """Machine output (JSON, CSV, Markdown) goes out exactly; it was escaped for its format."""
+    sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+
+
+def message(text: str) -> None:
+    """A note for the person at the keyboard: stderr, so stdout stays clean data."""
+    sys.stderr.write(one_line(text) + "\n")
+
+
+def print_renderable(renderable: Any) -> None:
+    console().print(renderable)
+
+
+def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:
+    if commitments:
+        print_renderable(commitments_table(commitments, as_of))
+
+
+def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None) -> dict[str, Any]:
+    payload = commitment_to_dict(c)
+    if history is not None:
+        payload["history"] = [
+            {
+                "seq": h.seq,
+                "at": h.at,
+                "by": h.by,
+                "command": h.command,
+                "summary": h.summary,
+                "undone_by": h.undone_by,
+            }
+            for h in history
+        ]
+    return payload
+
+
+# --- CSV and Markdown ---------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise what a spreadsheet would evaluate (CWE-1236): a leading quote makes it text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_cell(value: str) -> str:
+    """Text for a Markdown table cell: visible, one line, every markup character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", visible(value).replace("\n", " "))
+
+
+LIST_COLUMNS = (
+    "ref",
+    "id",
+    "meeting",
+    "source",
+    "text",
+    "kind",
+    "owners",
+    "support",
+    "due",
+    "due_by",
+    "status",
+    "overdue",
+    "latest_note",
+    "evidence",
+    "tags",
+)
+
+
+def _row(c: Commitment, as_of: date) -> dict[str, str]:
+    latest = c.latest_note
+    evidence = ""
+    if c.evidence:
+        evidence = "; ".join(
+            p
+            for p in (
+                c.evidence.text or "",
+                f"fulfilled by {c.evidence.fulfilled_by}" if c.evidence.fulfilled_by else "",
+                f"on {c.evidence.on}" if c.evidence.on else "",
+            )
+            if p
+        )
+    return {
+        "ref": c.ref,
+        "id": c.id,
+        "meeting": c.meeting,
+        "source": c.source,
+        "text": c.text,
+        "kind": c.kind.value,
+        "owners": "; ".join(c.owners),
+        "support": "; ".join(c.support),
+        "due": c.due.text if c.due else "",
+        "due_by": c.due.due_by.isoformat() if c.due else "",
+        "status": c.status.value,
+        "overdue": "yes" if c.is_overdue(as_of) else "",
+        "latest_note": f"{latest.on} {latest.by}: {latest.text}" if latest else "",
+        "evidence": evidence,
+        "tags": "; ".join(c.tags),
+    }
+
+
+def commitments_csv(commitments: Iterable[Commitment], as_of: date) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LIST_COLUMNS)
+    for c in commitments:
+        row = _row(c, as_of)
+        writer.writerow([csv_cell(row[k]) for k in LIST_COLUMNS])
+    return out.getvalue()
+
+
+def commitments_markdown(commitments: Iterable[Commitment], as_of: date) -> str:
+    lines = ["| Ref | Commitment | Owners | Due | Status |", "|---|---|---|---|---|"]
+    for c in commitments:
+        status = c.status.value + (" **(overdue)**" if c.is_overdue(as_of) else "")
+        due = c.due.text if c.due else "-"
+        lines.append(
+            f"| {md_cell(c.ref)} | {md_cell(c.text)} | {md_cell(owners_label(c))} "
+            f"| {md_cell(due)} | {status} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def commitments_as(fmt: str, commitments: Sequence[Commitment], as_of: date) -> str:
+    if fmt == "json":
+        return commitments_json(commitments)
+    if fmt == "csv":
+        return commitments_csv(commitments, as_of)
+    if fmt == "md":
+        return commitments_markdown(commitments, as_of)
+    raise ValueError(fmt)

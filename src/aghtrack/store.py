@@ -1,0 +1,434 @@
+"""The store: the only code that touches TinyDB or the file.
+
+The file is an accountability record shared by several officers, so every write is a
+transaction under a cross-process lock, written whole to a temp file in the same directory,
+fsynced, atomically renamed over the store, and the directory fsynced. A crash at any instant
+leaves the old store or the new one, never a mix. (TinyDB's own JSONStorage rewrites the file
+in place: measured here, 8 concurrent writers corrupted it in 10 of 10 trials.)
+
+Within one command TinyDB works on the tables held in memory (``_TransactionStorage``) and the
+transaction writes them once, before the lock is released. Nothing is ever deferred past the
+command that made the change.
+
+Each write also appends an entry to the ``journal`` table in the same file, holding the
+before-image of every document it changed and the ids of those it created, so ``undo`` can
+revert it exactly and ``history`` can say who changed what and when. Reference counters live
+in ``meta`` and are never rolled back, so a reference is never issued twice, even after undo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from .errors import CorruptStore, NothingToUndo, StoreBusy, StoreError, StoreWriteFailed
+
+FORMAT = "aghtrack-store"
+SCHEMA = 1
+#: Tables whose changes are journaled and can be undone.
+RECORD_TABLES = ("meetings", "commitments")
+TABLES = ("meta", *RECORD_TABLES, "journal")
+DEFAULT_LOCK_TIMEOUT = 10.0
+DEFAULT_BACKUPS = 3
+
+Doc = dict[str, Any]
+Tables = dict[str, dict[str, Doc]]
+
+
+def _empty_tables() -> Tables:
+    return {
+        "meta": {"1": {"format": FORMAT, "schema": SCHEMA, "generation": 0, "last_seq": {}}},
+        "meetings": {},
+        "commitments": {},
+        "journal": {},
+    }
+
+
+@dataclass
+class Snapshot:
+    """The store's contents as read at one instant. Documents are keyed by TinyDB doc id."""
+
+    tables: Tables
+    missing: bool = False
+
+    @property
+    def meta(self) -> Doc:
+        return self.tables["meta"]["1"]
+
+    @property
+    def generation(self) -> int:
+        return int(self.meta.get("generation", 0))
+
+    def docs(self, table: str) -> dict[str, Doc]:
+        return self.tables[table]
+
+
+class _TransactionStorage(Storage):
+    """TinyDB storage over tables held in memory for the length of one transaction."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def read(self) -> Tables:
+        return self.tables
+
+    def write(self, data: Tables) -> None:
+        self.tables = data
+
+
+@dataclass
+class JournalEntry:
+    seq: int
+    at: str
+    by: str
+    command: str
+    summary: str
+    created: dict[str, list[int]] = field(default_factory=dict)
+    before: dict[str, dict[str, Doc | None]] = field(default_factory=dict)
+    undone_by: int | None = None
+    undoes: int | None = None
+
+    def touches(self, table: str, doc_id: int) -> bool:
+        return doc_id in self.created.get(table, ()) or str(doc_id) in self.before.get(table, {})
+
+    @classmethod
+    def from_doc(cls, seq: int, doc: Doc) -> JournalEntry:
+        return cls(
+            seq=seq,
+            at=doc.get("at", ""),
+            by=doc.get("by", ""),
+            command=doc.get("command", ""),
+            summary=doc.get("summary", ""),
+            created=doc.get("created") or {},
+            before=doc.get("before") or {},
+            undone_by=doc.get("undone_by"),
+            undoes=doc.get("undoes"),
+        )
+
+
+class Transaction:
+    """Changes made under the lock; written as one atomic replace when the block ends."""
+
+    def __init__(self, tables: Tables, *, at: str, actor: str, command: str) -> None:
+        self._db = TinyDB(tables, storage=_TransactionStorage)
+        self._at = at
+        self._actor = actor
+        self._command = command
+        self._created: dict[str, list[int]] = {}
+        self._before: dict[str, dict[str, Doc | None]] = {}
+        self._undoes: int | None = None
+        self.summary = ""
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self._storage.tables)
+
+    @property
+    def _storage(self) -> _TransactionStorage:
+        storage = self._db.storage
+        assert isinstance(storage, _TransactionStorage)
+        return storage
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._created or self._before or self._undoes)
+
+    def insert(self, table: str, doc: Doc) -> int:
+        return self.insert_many(table, [doc])[0]
+
+    def insert_many(self, table: str, docs: list[Doc]) -> list[int]:
+        first = self._issue_doc_ids(table, len(docs))
+        batch = [Document(doc, doc_id=first + i) for i, doc in enumerate(docs)]
+        doc_ids = self._db.table(table).insert_multiple(batch)
+        self._created.setdefault(table, []).extend(doc_ids)
+        return doc_ids
+
+    def _issue_doc_ids(self, table: str, count: int) -> int:
+        """Document ids are never reused, even after an undone insert, so that the journal's
+        references to them stay unambiguous."""
+        meta = self._storage.tables["meta"]["1"]
+        last_ids: dict[str, int] = meta.setdefault("last_doc_id", {})
+        if table in last_ids:
+            last = last_ids[table]
+        else:
+            last = max(map(int, self._storage.tables[table]), default=0)
+        last_ids[table] = last + count
+        return last + 1
+
+    def replace(self, table: str, doc_id: int, doc: Doc) -> None:
+        self._remember_before(table, doc_id)
+        if str(doc_id) in self._storage.tables[table]:
+
+            def overwrite(current: dict[str, Any]) -> None:
+                current.clear()
+                current.update(doc)
+
+            self._db.table(table).update(overwrite, doc_ids=[doc_id])
+        else:
+            self._db.table(table).insert(Document(doc, doc_id=doc_id))
+
+    def _remember_before(self, table: str, doc_id: int) -> None:
+        if doc_id in self._created.get(table, ()):
+            return
+        saved = self._before.setdefault(table, {})
+        if str(doc_id) not in saved:
+            current = self._storage.tables[table].get(str(doc_id))
+            # None: the document did not exist (an undone insert being restored).
+            saved[str(doc_id)] = copy.deepcopy(current) if current is not None else None
+
+    def next_seq(self, meeting_key: str) -> int:
+        """Issue the next commitment number of a meeting; never rolled back, never reissued."""
+        meta = self._storage.tables["meta"]["1"]
+        last_seq: dict[str, int] = meta.setdefault("last_seq", {})
+        last_seq[meeting_key] = last_seq.get(meeting_key, 0) + 1
+        return last_seq[meeting_key]
+
+    def reserve_seq(self, meeting_key: str, seq: int) -> None:
+        """Make sure a number brought in from elsewhere (an import) is never issued again."""
+        last_seq: dict[str, int] = self._storage.tables["meta"]["1"].setdefault("last_seq", {})
+        last_seq[meeting_key] = max(last_seq.get(meeting_key, 0), seq)
+
+    def undo_last(self) -> JournalEntry:
+        """Revert the newest change that is not itself an undo and has not been undone."""
+        journal = self._storage.tables["journal"]
+        for key in sorted(journal, key=int, reverse=True):
+            doc = journal[key]
+            if doc.get("undone_by") is None and doc.get("undoes") is None:
+                break
+        else:
+            raise NothingToUndo("Nothing to undo: every recorded change has been undone.")
+        entry = JournalEntry.from_doc(int(key), doc)
+        for table, doc_ids in entry.created.items():
+            for doc_id in doc_ids:
+                self._remember_before(table, doc_id)
+            self._db.table(table).remove(doc_ids=doc_ids)
+        for table, docs in entry.before.items():
+            for doc_id, before in docs.items():
+                if before is None:
+                    self._remember_before(table, int(doc_id))
+                    self._db.table(table).remove(doc_ids=[int(doc_id)])
+                else:
+                    self.replace(table, int(doc_id), copy.deepcopy(before))
+        self._undoes = entry.seq
+        return entry
+
+    def finish(self) -> Tables:
+        tables = self._storage.tables
+        meta = tables["meta"]["1"]
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        journal = self._db.table("journal")
+        seq = journal.insert(
+            {
+                "at": self._at,
+                "by": self._actor,
+                "command": self._command,
+                "summary": self.summary,
+                "created": self._created,
+                "before": self._before,
+                "undone_by": None,
+                "undoes": self._undoes,
+            }
+        )
+        if self._undoes is not None:
+            journal.update({"undone_by": seq}, doc_ids=[self._undoes])
+        return self._storage.tables
+
+
+class Store:
+    """A store file: read without a lock (renames are atomic), written under one."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        backups: int = DEFAULT_BACKUPS,
+    ) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self.backups = backups
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def backup_path(self, n: int) -> Path:
+        return self.path.with_name(f"{self.path.name}.bak{n}")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def load(self) -> Snapshot:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return Snapshot(_empty_tables(), missing=True)
+        except OSError as e:
+            raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
+        return Snapshot(parse_store(raw, self.path))
+
+    @contextlib.contextmanager
+    def transaction(self, *, at: str, actor: str, command: str) -> Iterator[Transaction]:
+        """Hold the lock, hand out the current tables, and write them if the block changed
+        anything. An exception inside the block writes nothing."""
+        with self._locked():
+            tables = self.load().tables
+            tx = Transaction(tables, at=at, actor=actor, command=command)
+            yield tx
+            if tx.changed:
+                self._write(serialise(tx.finish()))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                self.path,
+                f"the store is busy: another aghtrack command has held it for over "
+                f"{self.lock_timeout:g} s; try again in a moment",
+            ) from None
+        except OSError as e:
+            raise StoreWriteFailed(
+                self.path, f"cannot write here ({e.strerror}); the store was not changed"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _write(self, data: bytes) -> None:
+        directory = self.path.parent
+        tmp: str | None = None
+        try:
+            self._remove_stale_temp_files()
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, self._file_mode())
+            self._rotate_backups()
+            os.replace(tmp, self.path)
+            tmp = None
+            _fsync_directory(directory)
+        except OSError as e:
+            raise StoreWriteFailed(
+                self.path,
+                f"could not write the store ({e.strerror or e}); it was left as it was",
+            ) from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def _file_mode(self) -> int:
+        try:
+            return stat.S_IMODE(self.path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            return 0o666 & ~umask
+
+    def _rotate_backups(self) -> None:
+        """Keep the last few stores as ``.bak1`` (newest) .. ``.bakN``; a hard link costs no
+        copy, and the store about to be replaced is a complete, fsynced file."""
+        if self.backups < 1 or not self.path.exists():
+            return
+        for n in range(self.backups - 1, 0, -1):
+            if self.backup_path(n).exists():
+                os.replace(self.backup_path(n), self.backup_path(n + 1))
+        newest = self.backup_path(1)
+        with contextlib.suppress(FileNotFoundError):
+            newest.unlink()
+        try:
+            os.link(self.path, newest)
+        except OSError:
+            shutil.copy2(self.path, newest)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a writer that was killed mid-write; only called under the lock."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+    def journal(self) -> list[JournalEntry]:
+        """Journal entries, newest first."""
+        docs = self.load().docs("journal")
+        return [JournalEntry.from_doc(int(k), docs[k]) for k in sorted(docs, key=int, reverse=True)]
+
+
+def serialise(tables: Tables) -> bytes:
+    return orjson.dumps(tables)
+
+
+def parse_store(raw: bytes, path: Path) -> Tables:
+    """Parse and check the shape of a store file; refuse anything we did not write."""
+
+    def corrupt(reason: str) -> CorruptStore:
+        return CorruptStore(
+            path,
+            f"not a valid aghtrack store ({reason}); it was left untouched. "
+            "'aghtrack doctor' checks it and can restore a backup",
+        )
+
+    try:
+        tables = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        reason = "not UTF-8 text" if "UTF-8" in str(e) else f"not valid JSON: {e}"
+        raise corrupt(reason) from None
+    if not isinstance(tables, dict):
+        raise corrupt(f"expected a JSON object, found {type(tables).__name__}")
+    meta = tables.get("meta", {}).get("1") if isinstance(tables.get("meta"), dict) else None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise corrupt("it has no aghtrack header")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise corrupt("its schema version is missing")
+    if schema > SCHEMA:
+        raise CorruptStore(
+            path,
+            f"written by a newer aghtrack (schema {schema}; this version reads up to {SCHEMA}); "
+            "upgrade aghtrack to use it. It was left untouched",
+        )
+    if schema < 1:
+        raise corrupt(f"unknown schema version {schema}")
+    for name in TABLES:
+        table = tables.setdefault(name, {})
+        if not isinstance(table, dict):
+            raise corrupt(f"table '{name}' is not an object")
+        for doc_id, doc in table.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                raise corrupt(f"table '{name}' has a malformed entry '{doc_id}'")
+    return tables
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; without this a power cut can bring the old name back."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

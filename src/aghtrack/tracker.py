@@ -1,0 +1,377 @@
+"""What officers do to the record, each as one transaction on the store.
+
+The CLI calls only this module; it knows nothing of Typer or Rich, so every rule here is
+testable with a store in a temp dir. Rules themselves (periods, statuses, filters) live in the
+pure modules; this one looks things up, applies them and records who did it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from . import clock
+from .errors import (
+    AmbiguousReference,
+    BadInput,
+    CorruptStore,
+    DuplicateMeeting,
+    UnknownMeeting,
+    UnknownReference,
+)
+from .listing import Filter, SortKey, meeting_order, sort_commitments
+from .model import (
+    Commitment,
+    Evidence,
+    Kind,
+    Meeting,
+    Note,
+    Status,
+    check_transition,
+    clean_names,
+    commitment_from_dict,
+    commitment_to_dict,
+    meeting_from_dict,
+    meeting_to_dict,
+    new_id,
+    normalise_meeting_key,
+    require_text,
+    with_changes,
+)
+from .periods import DuePeriod
+from .store import Doc, JournalEntry, Store, Tables, Transaction
+
+_ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
+_SUMMARY_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    at: str
+    by: str
+    command: str
+    summary: str
+    undone_by: int | None
+
+
+class _Unset:
+    """Marks an update field the officer did not mention (None can mean 'clear it')."""
+
+
+UNSET: Any = _Unset()
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SUMMARY_WIDTH else flat[: _SUMMARY_WIDTH - 1] + "…"
+
+
+class Tracker:
+    def __init__(self, store: Store, *, actor: str) -> None:
+        self.store = store
+        self.actor = actor
+
+    # --- reading --------------------------------------------------------------------------
+
+    def meetings(self) -> list[Meeting]:
+        tables = self.store.load().tables
+        found = [self._meeting(doc_id, doc) for doc_id, doc in tables["meetings"].items()]
+        return sorted(found, key=lambda m: meeting_order(m.key))
+
+    def meeting(self, key: str) -> Meeting:
+        tables = self.store.load().tables
+        doc_id, doc = self._find_meeting(tables, key)
+        return self._meeting(doc_id, doc)
+
+    def meeting_keys(self) -> list[str]:
+        return [m.key for m in self.meetings()]
+
+    def commitments(
+        self,
+        flt: Filter | None = None,
+        *,
+        as_of: date | None = None,
+        sort: SortKey = SortKey.MEETING,
+    ) -> list[Commitment]:
+        flt = flt or Filter()
+        when = clock.today(as_of)
+        if flt.meeting is not None:
+            self.meeting(flt.meeting)
+        docs = self.store.load().tables["commitments"]
+        # Cheap pre-filter on the raw documents: most listings are of one meeting.
+        chosen = [
+            self._commitment(doc_id, doc)
+            for doc_id, doc in docs.items()
+            if not doc.get("deleted") and (flt.meeting is None or doc.get("meeting") == flt.meeting)
+        ]
+        return sort_commitments((c for c in chosen if flt.matches(c, when)), sort)
+
+    def commitment(self, ref: str) -> Commitment:
+        tables = self.store.load().tables
+        doc_id, doc = self._resolve(tables, ref)
+        return self._commitment(doc_id, doc)
+
+    def history(self, ref: str | None = None) -> list[HistoryEntry]:
+        """Journal entries, newest first; with a reference, those that touched it."""
+        doc_id = None
+        if ref is not None:
+            doc_id, _ = self._resolve(self.store.load().tables, ref, include_deleted=True)
+        return [
+            HistoryEntry(e.seq, e.at, e.by, e.command, e.summary, e.undone_by)
+            for e in self.store.journal()
+            if doc_id is None or e.touches("commitments", doc_id)
+        ]
+
+    # --- meetings -------------------------------------------------------------------------
+
+    def add_meeting(self, meeting: Meeting) -> Meeting:
+        with self._transaction("meeting add") as tx:
+            tables = tx.snapshot.tables
+            if self._meeting_doc_id(tables, meeting.key) is not None:
+                raise DuplicateMeeting(
+                    f"Meeting '{meeting.key}' already exists; "
+                    f"use 'aghtrack meeting update {meeting.key}' to change it."
+                )
+            tx.insert("meetings", meeting_to_dict(meeting))
+            tx.summary = f"Added meeting {meeting.key}: {_short(meeting.title)}"
+        return meeting
+
+    def update_meeting(self, key: str, changes: Mapping[str, Any]) -> Meeting:
+        with self._transaction("meeting update") as tx:
+            doc_id, doc = self._find_meeting(tx.snapshot.tables, key)
+            merged = {**doc, **{k: v for k, v in changes.items() if v is not UNSET}}
+            meeting = meeting_from_dict(merged)
+            tx.replace("meetings", doc_id, meeting_to_dict(meeting))
+            tx.summary = f"Updated meeting {meeting.key}: {', '.join(sorted(changes))}"
+        return meeting
+
+    def count_by_status(self, key: str) -> dict[Status, int]:
+        counts = dict.fromkeys(Status, 0)
+        for c in self.commitments(Filter(meeting=normalise_meeting_key(key))):
+            counts[c.status] += 1
+        return counts
+
+    # --- commitments ----------------------------------------------------------------------
+
+    def add_commitment(
+        self,
+        *,
+        meeting: str,
+        text: str,
+        owners: Sequence[str] = (),
+        support: Sequence[str] = (),
+        due: DuePeriod | None = None,
+        kind: Kind = Kind.AGREED,
+        source: str = "",
+        tags: Sequence[str] = (),
+    ) -> Commitment:
+        text = require_text(text)
+        owners_ = clean_names(owners, "owner")
+        support_ = clean_names(support, "supporting party")
+        tags_ = clean_names(tags, "tag")
+        with self._transaction("add-action") as tx:
+            key = normalise_meeting_key(meeting)
+            self._find_meeting(tx.snapshot.tables, key)
+            stamp = clock.now()
+            commitment = Commitment(
+                id=new_id(),
+                meeting=key,
+                seq=tx.next_seq(key),
+                text=text,
+                kind=kind,
+                owners=owners_,
+                support=support_,
+                due=due,
+                source=source.strip(),
+                tags=tags_,
+                created=stamp,
+                updated=stamp,
+            )
+            tx.insert("commitments", commitment_to_dict(commitment))
+            tx.summary = f"Added {commitment.ref}: {_short(text)}"
+        return commitment
+
+    def update_commitment(
+        self,
+        ref: str,
+        *,
+        text: str | None = None,
+        owners: Sequence[str] | None = None,
+        support: Sequence[str] | None = None,
+        due: DuePeriod | _Unset | None = UNSET,
+        status: Status | None = None,
+        kind: Kind | None = None,
+        tags: Sequence[str] | None = None,
+        source: str | None = None,
+    ) -> Commitment:
+        changes: dict[str, Any] = {}
+        if text is not None:
+            changes["text"] = require_text(text)
+        if owners is not None:
+            changes["owners"] = clean_names(owners, "owner")
+        if support is not None:
+            changes["support"] = clean_names(support, "supporting party")
+        if not isinstance(due, _Unset):
+            changes["due"] = due
+        if kind is not None:
+            changes["kind"] = kind
+        if tags is not None:
+            changes["tags"] = clean_names(tags, "tag")
+        if source is not None:
+            changes["source"] = source.strip()
+        if not changes and status is None:
+            raise BadInput(
+                "Nothing to update: give at least one of --text, --owner, --support, --due, "
+                "--status, --kind, --tag, --source."
+            )
+
+        def apply(c: Commitment) -> Commitment:
+            if status is not None:
+                check_transition(c.status, status, c.ref)
+                changes["status"] = status
+            return with_changes(c, **changes)
+
+        return self._change(ref, "update", apply, lambda c: f"Updated {c.ref}: {_fields(changes)}")
+
+    def complete(
+        self,
+        ref: str,
+        *,
+        evidence: str | None = None,
+        fulfilled_by: str | None = None,
+        on: date | None = None,
+    ) -> Commitment:
+        def apply(c: Commitment) -> Commitment:
+            check_transition(c.status, Status.DONE, c.ref)
+            proof = Evidence(
+                text=evidence if evidence and evidence.strip() else None,
+                fulfilled_by=fulfilled_by,
+                on=clock.today(on),
+            )
+            return with_changes(c, status=Status.DONE, evidence=proof)
+
+        if fulfilled_by is not None:
+            fulfilled_by = normalise_meeting_key(fulfilled_by)
+            self.meeting(fulfilled_by)
+        return self._change(ref, "done", apply, lambda c: f"Marked {c.ref} done")
+
+    def add_note(
+        self, ref: str, text: str, *, on: date | None = None, by: str | None = None
+    ) -> Commitment:
+        note = Note(
+            on=clock.today(on), by=(by or "").strip() or self.actor, text=require_text(text, "note")
+        )
+
+        def apply(c: Commitment) -> Commitment:
+            return with_changes(c, notes=(*c.notes, note))
+
+        return self._change(ref, "note", apply, lambda c: f"Noted on {c.ref}: {_short(text)}")
+
+    def delete(self, ref: str) -> Commitment:
+        def apply(c: Commitment) -> Commitment:
+            return with_changes(c, deleted=True)
+
+        return self._change(ref, "delete", apply, lambda c: f"Deleted {c.ref}: {_short(c.text)}")
+
+    def undo(self) -> JournalEntry:
+        with self._transaction("undo") as tx:
+            entry = tx.undo_last()
+            tx.summary = f"Undid #{entry.seq} ({entry.command}): {entry.summary}"
+        return entry
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _transaction(self, command: str) -> Any:
+        return self.store.transaction(at=clock.now(), actor=self.actor, command=command)
+
+    def _change(
+        self,
+        ref: str,
+        command: str,
+        apply: Any,
+        describe: Any,
+    ) -> Commitment:
+        tx: Transaction
+        with self._transaction(command) as tx:
+            doc_id, doc = self._resolve(tx.snapshot.tables, ref)
+            before = self._commitment(doc_id, doc)
+            after = with_changes(apply(before), updated=clock.now())
+            tx.replace("commitments", doc_id, commitment_to_dict(after))
+            tx.summary = describe(after)
+        return after
+
+    def _meeting(self, doc_id: str, doc: Doc) -> Meeting:
+        try:
+            return meeting_from_dict(doc)
+        except (KeyError, TypeError, ValueError) as e:
+            raise CorruptStore(
+                self.store.path, f"meeting entry {doc_id} is malformed ({e})"
+            ) from None
+
+    def _commitment(self, doc_id: str | int, doc: Doc) -> Commitment:
+        try:
+            return commitment_from_dict(doc)
+        except (KeyError, TypeError, ValueError) as e:
+            raise CorruptStore(
+                self.store.path, f"commitment entry {doc_id} is malformed ({e})"
+            ) from None
+
+    @staticmethod
+    def _meeting_doc_id(tables: Tables, key: str) -> int | None:
+        for doc_id, doc in tables["meetings"].items():
+            if doc.get("key") == key:
+                return int(doc_id)
+        return None
+
+    def _find_meeting(self, tables: Tables, raw_key: str) -> tuple[int, Doc]:
+        key = normalise_meeting_key(raw_key)
+        doc_id = self._meeting_doc_id(tables, key)
+        if doc_id is None:
+            known = sorted(
+                (d.get("key", "") for d in tables["meetings"].values()), key=meeting_order
+            )
+            hint = f" Known meetings: {', '.join(known)}." if known else " No meetings yet."
+            raise UnknownMeeting(f"No meeting '{key}'.{hint}")
+        return doc_id, tables["meetings"][str(doc_id)]
+
+    def _resolve(
+        self, tables: Tables, raw_ref: str, *, include_deleted: bool = False
+    ) -> tuple[int, Doc]:
+        """A reference is ``MEETING.N`` as displayed, or any unique prefix of the id."""
+        ref = raw_ref.strip().lower()
+        docs = tables["commitments"]
+        matches: list[str] = []
+        if "." in ref:
+            meeting, _, seq = ref.rpartition(".")
+            if seq.isdigit():
+                matches = [
+                    k
+                    for k, d in docs.items()
+                    if d.get("meeting") == meeting and d.get("seq") == int(seq)
+                ]
+        elif _ID_PREFIX.fullmatch(ref):
+            matches = [k for k, d in docs.items() if str(d.get("id", "")).startswith(ref)]
+        if len(matches) > 1:
+            raise AmbiguousReference(
+                f"'{raw_ref}' matches {len(matches)} commitments; give more of the id."
+            )
+        if not matches:
+            raise UnknownReference(
+                f"No commitment '{raw_ref}'. References look like 9.3 (meeting 9, third "
+                "commitment) or the start of an id; 'aghtrack list' shows them."
+            )
+        doc = docs[matches[0]]
+        if doc.get("deleted") and not include_deleted:
+            raise UnknownReference(
+                f"{doc.get('meeting')}.{doc.get('seq')} was deleted; "
+                f"'aghtrack history {doc.get('meeting')}.{doc.get('seq')}' shows its record."
+            )
+        return int(matches[0]), doc
+
+
+def _fields(changes: Mapping[str, Any]) -> str:
+    return ", ".join(sorted(changes)) or "nothing"

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aghtrack.errors import InvalidDate, InvalidPeriod
+from aghtrack.periods import parse_date, parse_period
+
+# 9999 is left out only so that tests may step one day past a period's end.
+years = st.integers(min_value=1000, max_value=9998)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "due_by"),
+    [
+        ("late 2015", "late 2015", date(2015, 12, 31)),
+        ("Late  2015", "late 2015", date(2015, 12, 31)),
+        ("early 2016", "early 2016", date(2016, 4, 30)),
+        ("mid 2016", "mid 2016", date(2016, 8, 31)),
+        ("2016-H1", "2016-H1", date(2016, 6, 30)),
+        ("2016-h2", "2016-H2", date(2016, 12, 31)),
+        ("2015-Q3", "2015-Q3", date(2015, 9, 30)),
+        ("2015-02", "2015-02", date(2015, 2, 28)),
+        ("2016-02", "2016-02", date(2016, 2, 29)),
+        ("2015", "2015", date(2015, 12, 31)),
+        ("2015-12-31", "2015-12-31", date(2015, 12, 31)),
+        (" 2016-02-29 ", "2016-02-29", date(2016, 2, 29)),
+    ],
+)
+def test_accepted_forms_give_canonical_text_and_last_day(raw: str, text: str, due_by: date) -> None:
+    period = parse_period(raw)
+    assert (period.text, period.due_by) == (text, due_by)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2015-13-01",
+        "2015-Q5",
+        "2015-Q0",
+        "2015-H3",
+        "2016-02-30",
+        "soonish",
+        "",
+        "2015-13",
+        "late",
+        "late 15",
+        "15",
+        "2015/12",
+        "2015-1",
+        "２０１５",
+        "0000",
+        "2015-00",
+    ],
+)
+def test_rejected_forms_raise_listing_the_accepted_ones(raw: str) -> None:
+    with pytest.raises(InvalidPeriod) as err:
+        parse_period(raw)
+    assert "late 2015" in str(err.value) or "real date" in str(err.value)
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_a_day_is_due_on_itself(day: date) -> None:
+    assert parse_period(day.isoformat()).due_by == day
+
+
+@given(years, st.integers(1, 12))
+def test_a_month_is_due_on_its_last_day(year: int, month: int) -> None:
+    period = parse_period(f"{year}-{month:02d}")
+    assert period.due_by == date(year, month, calendar.monthrange(year, month)[1])
+
+
+@given(years, st.integers(1, 4))
+def test_a_quarter_ends_with_its_third_month(year: int, quarter: int) -> None:
+    month = quarter * 3
+    assert parse_period(f"{year}-Q{quarter}").due_by == date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def _forms(year: int) -> list[str]:
+    return (
+        [str(year), f"{year}-H1", f"{year}-H2"]
+        + [f"{year}-Q{q}" for q in range(1, 5)]
+        + [f"{year}-{m:02d}" for m in range(1, 13)]
+        + [f"{w} {year}" for w in ("early", "mid", "late")]
+    )
+
+
+@given(years, st.data())
+def test_every_form_round_trips_through_its_canonical_text(year: int, data: st.DataObject) -> None:
+    raw = data.draw(st.sampled_from(_forms(year)))
+    variant = data.draw(st.sampled_from([raw, raw.lower(), raw.upper(), f"  {raw} "]))
+    period = parse_period(variant)
+    assert parse_period(period.text) == period
+    assert period.due_by.year == year
+
+
+@given(years, st.data())
+def test_due_by_is_the_last_day_of_the_period(year: int, data: st.DataObject) -> None:
+    raw = data.draw(st.sampled_from(_forms(year)))
+    due_by = parse_period(raw).due_by
+    next_day = date.fromordinal(due_by.toordinal() + 1)
+    # The last day of a period is always the last day of a month.
+    assert next_day.day == 1
+
+
+@given(st.text(max_size=12))
+def test_arbitrary_text_is_either_a_period_or_rejected_cleanly(raw: str) -> None:
+    try:
+        period = parse_period(raw)
+    except InvalidPeriod:
+        return
+    assert parse_period(period.text) == period
+
+
+def test_parse_date_is_strict_iso() -> None:
+    assert parse_date("2016-03-22") == date(2016, 3, 22)
+    for bad in ["2016-02-30", "22/03/2016", "2016-3-22", "today", ""]:
+        with pytest.raises(InvalidDate):
+            parse_date(bad)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import actions, meetings  # noqa: F401  (register their commands)
+from . import actions, doctor, meetings, report, transfer  # noqa: F401  (register commands)
 from .app import app
 
 __all__ = ["app"]

@@ -1,0 +1,5 @@
+"""Commands for transfer (filled in by its issue)."""
+
+from __future__ import annotations
+
+from .app import app  # noqa: F401

@@ -32,6 +32,7 @@ MeetingOpt = Annotated[
     typer.Option(
         "--meeting",
         "-m",
+        metavar="KEY",
         help="Meeting key, e.g. 9 or manila-2015.",
         autocompletion=completion.meetings,
     ),
@@ -39,6 +40,7 @@ MeetingOpt = Annotated[
 RefArg = Annotated[
     str,
     typer.Argument(
+        metavar="REF",
         help="Commitment reference (e.g. 9.3) or the start of its id.",
         autocompletion=completion.references,
         show_default=False,
@@ -47,31 +49,42 @@ RefArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 OnOpt = Annotated[
     str | None,
-    typer.Option("--on", help="Date it happened (YYYY-MM-DD); default today.", show_default=False),
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        help="Date it happened (YYYY-MM-DD); default today.",
+        show_default=False,
+    ),
 ]
 
 
 @app.command("add-action")
 def add_action(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="What was agreed, in a short sentence.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="What was agreed, in a short sentence.")
+    ],
     meeting: MeetingOpt,
     owner: Annotated[
         list[str] | None,
         typer.Option(
             "--owner",
             "-o",
+            metavar="NAME",
             help="Who owes it; repeat for several, lead first.",
             autocompletion=completion.owners,
         ),
     ] = None,
     support: Annotated[
         list[str] | None,
-        typer.Option("--support", help="A supporting party; repeat for several."),
+        typer.Option("--support", metavar="NAME", help="A supporting party; repeat for several."),
     ] = None,
     due: Annotated[
         str | None,
-        typer.Option(help="Due period: 2015-12-31, 2015-12, 2015-Q4, 2015-H2, 2015, late 2015."),
+        typer.Option(
+            metavar="PERIOD",
+            help="Due period: 2015-12-31, 2015-12, 2015-Q4, 2015-H2, 2015, late 2015.",
+        ),
     ] = None,
     kind: Annotated[
         str,
@@ -80,15 +93,17 @@ def add_action(
         ),
     ] = Kind.AGREED.value,
     source: Annotated[
-        str, typer.Option(help="Where in the record it comes from, e.g. 'bullet 3'.")
+        str,
+        typer.Option(metavar="TEXT", help="Where in the record it comes from, e.g. 'bullet 3'."),
     ] = "",
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="A tag; repeat for several.")
+        list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag; repeat for several.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record a commitment made at a meeting and print its new reference.
 
+    \b
     Example: aghtrack add-action "Hold a roundtable on returns" --meeting 9 --owner Philippines --due "late 2015"
     """
     from .. import render
@@ -120,7 +135,11 @@ def list_commitments(
     meeting: Annotated[
         str | None,
         typer.Option(
-            "--meeting", "-m", help="Only this meeting.", autocompletion=completion.meetings
+            "--meeting",
+            "-m",
+            metavar="KEY",
+            help="Only this meeting.",
+            autocompletion=completion.meetings,
         ),
     ] = None,
     owner: Annotated[
@@ -128,6 +147,7 @@ def list_commitments(
         typer.Option(
             "--owner",
             "-o",
+            metavar="NAME",
             help="Only where this party leads or supports.",
             autocompletion=completion.owners,
         ),
@@ -137,6 +157,7 @@ def list_commitments(
         typer.Option(
             "--status",
             "-s",
+            metavar="STATUS",
             help="Only these statuses (repeat): open, in-progress, blocked, done, dropped, superseded.",
         ),
     ] = None,
@@ -144,19 +165,27 @@ def list_commitments(
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help="Judge 'overdue' as of this date (YYYY-MM-DD); default today."
+            "--as-of",
+            metavar="DATE",
+            help="Judge 'overdue' as of this date (YYYY-MM-DD); default today.",
         ),
     ] = None,
     due_before: Annotated[
-        str | None, typer.Option("--due-before", help="Only due before this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--due-before", metavar="DATE", help="Only due before this date (YYYY-MM-DD)."
+        ),
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only with this tag.")
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", help="Only those mentioning all these words.")
+        str | None,
+        typer.Option("--search", metavar="WORDS", help="Only those mentioning all these words."),
     ] = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the list.")] = SortKey.MEETING,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show at most this many.")
+        int | None, typer.Option("--limit", metavar="N", min=1, help="Show at most this many.")
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every match.")] = False,
     as_json: JsonOpt = False,
@@ -164,6 +193,7 @@ def list_commitments(
 ) -> None:
     """List commitments, filtered and sorted.
 
+    \b
     Example: aghtrack list --meeting 9 --status open
     """
     from .. import render
@@ -199,6 +229,7 @@ def list_commitments(
 def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     """Show everything about one commitment: notes, evidence and history.
 
+    \b
     Example: aghtrack show 9.2
     """
     from .. import render
@@ -216,27 +247,36 @@ def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
 def update(
     ctx: typer.Context,
     ref: RefArg,
-    text: Annotated[str | None, typer.Option(help="New text.")] = None,
+    text: Annotated[str | None, typer.Option(metavar="TEXT", help="New text.")] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option(
             "--owner",
+            metavar="NAME",
             help="Replace the owners (repeat, lead first).",
             autocompletion=completion.owners,
         ),
     ] = None,
     support: Annotated[
-        list[str] | None, typer.Option("--support", help="Replace the supporting parties.")
+        list[str] | None,
+        typer.Option("--support", metavar="NAME", help="Replace the supporting parties."),
     ] = None,
-    due: Annotated[str | None, typer.Option(help="New due period; 'none' clears it.")] = None,
-    status: Annotated[str | None, typer.Option(help="New status.")] = None,
-    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Replace the tags.")] = None,
-    source: Annotated[str | None, typer.Option(help="New source, e.g. 'bullet 3'.")] = None,
+    due: Annotated[
+        str | None, typer.Option(metavar="PERIOD", help="New due period; 'none' clears it.")
+    ] = None,
+    status: Annotated[str | None, typer.Option(metavar="STATUS", help="New status.")] = None,
+    kind: Annotated[str | None, typer.Option(metavar="KIND", help="New kind.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", metavar="TAG", help="Replace the tags.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="New source, e.g. 'bullet 3'.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a commitment. Options given replace what was there.
 
+    \b
     Example: aghtrack update 9.3 --status in-progress --due 2016-H1
     """
 
@@ -266,12 +306,14 @@ def done(
     ctx: typer.Context,
     ref: RefArg,
     evidence: Annotated[
-        str | None, typer.Option(help="What shows it was done, e.g. a report or event.")
+        str | None,
+        typer.Option(metavar="TEXT", help="What shows it was done, e.g. a report or event."),
     ] = None,
     fulfilled_by: Annotated[
         str | None,
         typer.Option(
             "--fulfilled-by",
+            metavar="KEY",
             help="Key of the meeting or event that fulfilled it.",
             autocompletion=completion.meetings,
         ),
@@ -281,6 +323,7 @@ def done(
 ) -> None:
     """Mark a commitment done, with the evidence.
 
+    \b
     Example: aghtrack done 9.2 --evidence "Roundtable held in Manila" --fulfilled-by manila-2015 --on 2015-12-04
     """
     commitment = (
@@ -300,16 +343,21 @@ def done(
 def note(
     ctx: typer.Context,
     ref: RefArg,
-    text: Annotated[str, typer.Argument(help="The progress to record.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress to record.")],
     on: OnOpt = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Who reports it (default: $AGHTRACK_USER, else your login)."),
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Who reports it (default: $AGHTRACK_USER, else your login).",
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a dated progress note to a commitment.
 
+    \b
     Example: aghtrack note 9.3 "Campaign materials drafted" --on 2015-09-01 --by Indonesia
     """
     commitment = (
@@ -326,6 +374,7 @@ def delete(
 ) -> None:
     """Delete a commitment entered by mistake. It stays in the history; 'undo' brings it back.
 
+    \b
     Example: aghtrack delete 9.9 --yes
     """
     from .. import render
@@ -348,6 +397,7 @@ def delete(
 def undo(ctx: typer.Context) -> None:
     """Revert the last change (any command that wrote); run again to go further back.
 
+    \b
     Example: aghtrack undo
     """
     from .. import render
@@ -364,16 +414,19 @@ def history(
     ref: Annotated[
         str | None,
         typer.Argument(
-            help="Only changes to this commitment.", autocompletion=completion.references
+            metavar="REF",
+            help="Only changes to this commitment.",
+            autocompletion=completion.references,
         ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show at most this many.")
+        int | None, typer.Option("--limit", metavar="N", min=1, help="Show at most this many.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who changed what and when, newest first.
 
+    \b
     Example: aghtrack history 9.2
     """
     from .. import render

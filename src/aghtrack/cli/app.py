@@ -131,6 +131,7 @@ def main(
         Path | None,
         typer.Option(
             "--db",
+            metavar="FILE",
             help="Store file to use (default: $AGHTRACK_DB, else your user data folder).",
             dir_okay=False,
             show_default=False,

@@ -21,6 +21,7 @@ app.add_typer(meeting_app, name="meeting")
 KeyArg = Annotated[
     str,
     typer.Argument(
+        metavar="KEY",
         help="Short key users type: 9 for the ninth AHG SOM, manila-2015 for a roundtable.",
         autocompletion=completion.meetings,
         show_default=False,
@@ -33,28 +34,34 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")
 def add(
     ctx: typer.Context,
     key: KeyArg,
-    title: Annotated[str, typer.Option(help="Full title of the meeting.")],
-    date: Annotated[str, typer.Option(help="Date it was held (YYYY-MM-DD).")],
-    location: Annotated[str, typer.Option(help="City and country.")] = "",
+    title: Annotated[str, typer.Option(metavar="TEXT", help="Full title of the meeting.")],
+    date: Annotated[str, typer.Option(metavar="DATE", help="Date it was held (YYYY-MM-DD).")],
+    location: Annotated[str, typer.Option(metavar="TEXT", help="City and country.")] = "",
     series: Annotated[
-        str, typer.Option(help="The body or series, e.g. 'Bali Process AHG SOM'.")
+        str, typer.Option(metavar="TEXT", help="The body or series, e.g. 'Bali Process AHG SOM'.")
     ] = "",
     chair: Annotated[
-        list[str] | None, typer.Option("--chair", help="A chair; repeat for several.")
+        list[str] | None,
+        typer.Option("--chair", metavar="NAME", help="A chair; repeat for several."),
     ] = None,
     attendee: Annotated[
         list[str] | None,
-        typer.Option("--attendee", help="A member or organisation present; repeat."),
+        typer.Option(
+            "--attendee", metavar="NAME", help="A member or organisation present; repeat."
+        ),
     ] = None,
     observer: Annotated[
-        list[str] | None, typer.Option("--observer", help="An observer; repeat.")
+        list[str] | None, typer.Option("--observer", metavar="NAME", help="An observer; repeat.")
     ] = None,
-    purpose: Annotated[str, typer.Option(help="What the meeting was for.")] = "",
-    source: Annotated[str, typer.Option(help="URL or document of the outcome record.")] = "",
+    purpose: Annotated[str, typer.Option(metavar="TEXT", help="What the meeting was for.")] = "",
+    source: Annotated[
+        str, typer.Option(metavar="TEXT", help="URL or document of the outcome record.")
+    ] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Add a meeting whose outcomes you will track.
 
+    \b
     Example: aghtrack meeting add 9 --title "Ninth AHG SOM" --date 2015-05-06 --location "Wellington, New Zealand"
     """
     from .. import render
@@ -84,6 +91,7 @@ def add(
 def list_meetings(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List meetings, oldest number first.
 
+    \b
     Example: aghtrack meeting list
     """
     from .. import render
@@ -102,6 +110,7 @@ def list_meetings(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
     """Show a meeting and how many of its commitments are in each status.
 
+    \b
     Example: aghtrack meeting show 9
     """
     from .. import render
@@ -119,23 +128,26 @@ def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 def update(
     ctx: typer.Context,
     key: KeyArg,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    date: Annotated[str | None, typer.Option(help="New date (YYYY-MM-DD).")] = None,
-    location: Annotated[str | None, typer.Option(help="New location.")] = None,
-    series: Annotated[str | None, typer.Option(help="New series.")] = None,
-    chair: Annotated[list[str] | None, typer.Option("--chair", help="Replace the chairs.")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
+    date: Annotated[str | None, typer.Option(metavar="DATE", help="New date (YYYY-MM-DD).")] = None,
+    location: Annotated[str | None, typer.Option(metavar="TEXT", help="New location.")] = None,
+    series: Annotated[str | None, typer.Option(metavar="TEXT", help="New series.")] = None,
+    chair: Annotated[
+        list[str] | None, typer.Option("--chair", metavar="NAME", help="Replace the chairs.")
+    ] = None,
     attendee: Annotated[
-        list[str] | None, typer.Option("--attendee", help="Replace the attendees.")
+        list[str] | None, typer.Option("--attendee", metavar="NAME", help="Replace the attendees.")
     ] = None,
     observer: Annotated[
-        list[str] | None, typer.Option("--observer", help="Replace the observers.")
+        list[str] | None, typer.Option("--observer", metavar="NAME", help="Replace the observers.")
     ] = None,
-    purpose: Annotated[str | None, typer.Option(help="New purpose.")] = None,
-    source: Annotated[str | None, typer.Option(help="New source.")] = None,
+    purpose: Annotated[str | None, typer.Option(metavar="TEXT", help="New purpose.")] = None,
+    source: Annotated[str | None, typer.Option(metavar="TEXT", help="New source.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a meeting's details. Options given replace what was there.
 
+    \b
     Example: aghtrack meeting update 9 --observer Canada
     """
     from .. import render

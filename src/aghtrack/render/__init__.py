@@ -115,7 +115,9 @@ def commitments_table(commitments: Sequence[Commitment], as_of: date) -> Table:
     from rich.table import Table
 
     table = Table(show_lines=False, expand=False)
-    table.add_column("Ref", no_wrap=True, min_width=3)
+    # A reference is what users type next: it must never be cut, whatever the width.
+    ref_width = max((len(visible(c.ref)) for c in commitments), default=3)
+    table.add_column("Ref", no_wrap=True, min_width=ref_width)
     table.add_column("Commitment", ratio=3, overflow="fold")
     table.add_column("Owners", ratio=1, overflow="fold")
     table.add_column("Due", no_wrap=True)

@@ -356,3 +356,14 @@ def test_completion_offers_meetings_owners_and_references(record: Cli, store_pat
     assert complete("aghtrack list --meeting m") == ["manila-2015"]
     assert complete("aghtrack list --owner Aus") == ["Australia"]
     assert complete("aghtrack show 9.") == ["9.1", "9.2", "9.3"]
+
+
+def test_text_with_undecodable_bytes_is_refused_not_a_traceback(record: Cli, store_path: Path) -> None:
+    before = store_path.read_bytes()
+    undecodable = b"bad \x9b byte".decode("utf-8", "surrogateescape")
+    for args in (["add-action", undecodable, "-m", "9"],
+                 ["add-action", "ok", "-m", "9", "--source", undecodable],
+                 ["note", "9.1", undecodable]):
+        result = record(*args)
+        assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    assert store_path.read_bytes() == before

@@ -57,6 +57,10 @@ class AmbiguousReference(BadInput):
     pass
 
 
+class NotUnicode(BadInput):
+    """Text holding bytes that are not UTF-8 (say, a name pasted from a Latin-1 terminal)."""
+
+
 class ImportRejected(BadInput):
     """A file to import failed validation; nothing from it was written."""
 

@@ -21,6 +21,7 @@ from .errors import (
     InvalidMeetingKey,
     InvalidStatus,
     InvalidTransition,
+    NotUnicode,
 )
 from .periods import DuePeriod, parse_date, parse_period
 
@@ -106,11 +107,24 @@ def normalise_meeting_key(raw: str) -> str:
     return key
 
 
+def unicode_text(raw: str, what: str = "text") -> str:
+    """Refuse text holding undecodable bytes (Python keeps them as lone surrogates), which
+    could never be written to the UTF-8 store."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise NotUnicode(
+            f"The {what} contains bytes that are not UTF-8 text; retype it or set your "
+            "terminal to UTF-8."
+        ) from None
+    return raw
+
+
 def require_text(raw: str, what: str = "text") -> str:
     """Reject blank text; otherwise keep it exactly, since the record must say what was said."""
     if not raw or not raw.strip():
         raise EmptyText(f"The {what} is empty; write what was agreed.")
-    return raw
+    return unicode_text(raw, what)
 
 
 def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
@@ -118,7 +132,7 @@ def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
     kept: list[str] = []
     folded: set[str] = set()
     for raw in names:
-        name = " ".join(raw.split())
+        name = " ".join(unicode_text(raw, what).split())
         if not name:
             raise EmptyText(f"An empty {what} name was given.")
         if name.casefold() not in folded:

@@ -34,7 +34,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from .errors import CorruptStore, NothingToUndo, StoreBusy, StoreError, StoreWriteFailed
+from .errors import (
+    CorruptStore,
+    NothingToUndo,
+    NotUnicode,
+    StoreBusy,
+    StoreError,
+    StoreWriteFailed,
+)
 
 FORMAT = "aghtrack-store"
 SCHEMA = 1
@@ -376,7 +383,13 @@ class Store:
 
 
 def serialise(tables: Tables) -> bytes:
-    return orjson.dumps(tables)
+    try:
+        return orjson.dumps(tables)
+    except orjson.JSONEncodeError as e:
+        # The model refuses undecodable text at entry; this is the net under every other path.
+        raise NotUnicode(
+            f"Nothing was written: the change holds text that is not UTF-8 ({e})."
+        ) from None
 
 
 def parse_store(raw: bytes, path: Path) -> Tables:

@@ -100,3 +100,7 @@ class CorruptStore(StoreError):
 
 class StoreWriteFailed(StoreError):
     pass
+
+
+class OutputWriteFailed(AghtrackError):
+    """A report (or other output file) could not be written; any old file is left as it was."""

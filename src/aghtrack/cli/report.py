@@ -1,5 +1,97 @@
-"""Commands for report (filled in by its issue)."""
+"""`aghtrack report`: the progress review of one meeting's commitments, as of a date."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import clock
+from ..listing import Filter
+from ..model import clean_names, normalise_meeting_key
+from ..periods import parse_date
+from . import completion
+from .actions import MeetingOpt
+from .app import app, session
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    MD = "md"
+    HTML = "html"
+    CSV = "csv"
+    JSON = "json"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    meeting: MeetingOpt,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Review the record as it stood on this date (YYYY-MM-DD); default today.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (terminal), md (for a meeting paper), html (one page), csv, json.",
+        ),
+    ] = ReportFormat.TABLE,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-O",
+            metavar="FILE",
+            help="Write the report to this file (replaced in one step) instead of stdout.",
+            dir_okay=False,
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            "-o",
+            metavar="NAME",
+            help="Only commitments this party leads, co-owns or supports.",
+            autocompletion=completion.owners,
+        ),
+    ] = None,
+) -> None:
+    """The progress review of a meeting: summary, who owes what, and every commitment.
+
+    Informational outcomes (welcomed, noted) are listed but not counted as open or
+    overdue work; the report ends by saying how it counted.
+
+    \b
+    Example: aghtrack report --meeting 9 --as-of 2016-03-22
+    Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format html --output review.html
+    """
+    from .. import render
+    from ..render import report as rendering
+    from ..report import build_report
+
+    when = clock.today(parse_date(as_of) if as_of else None)
+    key = normalise_meeting_key(meeting)
+    tracker = session(ctx).tracker(reading=True)
+    found = build_report(
+        tracker.meeting(key),
+        tracker.commitments(Filter(meeting=key), as_of=when),
+        when,
+        owner=clean_names([owner], "owner")[0] if owner is not None else None,
+    )
+    if output is not None:
+        rendering.write_atomic(output, rendering.render_report(found, fmt.value))
+        render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
+    elif fmt is ReportFormat.TABLE:
+        render.print_renderable(rendering.terminal_report(found))
+    else:
+        render.write_raw(rendering.render_report(found, fmt.value))

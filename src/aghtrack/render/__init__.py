@@ -359,16 +359,23 @@ def _row(c: Commitment, as_of: date) -> dict[str, str]:
     }
 
 
-def commitments_csv(commitments: Iterable[Commitment], as_of: date) -> str:
+def write_csv_row(out: IO[str], cells: Sequence[str]) -> None:
+    """One CSV row. Python's csv quotes a cell holding "\\n" but not a bare "\\r", which a
+    spreadsheet (or csv itself, reading back) takes for a line break: such rows are quoted whole."""
     import csv
+
+    quoting = csv.QUOTE_ALL if any("\r" in cell for cell in cells) else csv.QUOTE_MINIMAL
+    csv.writer(out, lineterminator="\n", quoting=quoting).writerow(cells)
+
+
+def commitments_csv(commitments: Iterable[Commitment], as_of: date) -> str:
     import io
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LIST_COLUMNS)
+    write_csv_row(out, LIST_COLUMNS)
     for c in commitments:
         row = _row(c, as_of)
-        writer.writerow([csv_cell(row[k]) for k in LIST_COLUMNS])
+        write_csv_row(out, [csv_cell(row[k]) for k in LIST_COLUMNS])
     return out.getvalue()
 
 
@@ -392,3 +399,14 @@ def commitments_as(fmt: str, commitments: Sequence[Commitment], as_of: date) -> 
     if fmt == "md":
         return commitments_markdown(commitments, as_of)
     raise ValueError(fmt)
+
+
+def records_csv(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
+    """A CSV of the given columns, every cell neutralised by ``csv_cell`` (used by export)."""
+    import io
+
+    out = io.StringIO()
+    write_csv_row(out, columns)
+    for row in rows:
+        write_csv_row(out, [csv_cell(row.get(k, "")) for k in columns])
+    return out.getvalue()

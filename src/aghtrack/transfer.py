@@ -1,0 +1,796 @@
+"""Import and export of the record: the JSON exchange format, and CSV for spreadsheets.
+
+JSON is the lossless form: an export holds every meeting (``model.meeting_to_dict``) and every
+commitment, deleted ones included, in exactly the stored shape (``model.commitment_to_dict``),
+so export -> import into an empty store -> export gives the same bytes. CSV carries one row per
+commitment (no notes) for people who keep their follow-up in a spreadsheet.
+
+An import is checked whole before anything is written: every row is validated, problems are
+collected with the row they come from, and one bad row rejects the file. The writes then happen
+in one store transaction (one journal entry, so ``undo`` takes the whole import back).
+Re-importing is idempotent: a commitment whose id is already in the store is left as the store
+has it (the store, with its notes and journal, is the record; a file is a copy from some earlier
+moment), and a meeting whose key exists is kept. A row without an id gets one derived from its
+meeting, number, source and text, so a spreadsheet imported twice is not doubled either.
+
+The store's journal is not exported: its entries hold TinyDB document ids and before-images that
+only mean something in the store that wrote them. A ``history`` list, such as ``show --json``
+prints, is accepted on import and ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+
+from . import clock
+from .errors import BadInput, CorruptStore, ImportRejected
+from .listing import meeting_order
+from .model import (
+    Commitment,
+    Evidence,
+    Kind,
+    Meeting,
+    Note,
+    Status,
+    clean_names,
+    commitment_to_dict,
+    meeting_from_dict,
+    meeting_to_dict,
+    normalise_meeting_key,
+    parse_kind,
+    parse_status,
+    require_text,
+)
+from .periods import DuePeriod, parse_date, parse_period
+from .store import Doc, Store, Tables
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+FORMAT = "aghtrack"
+VERSION = 1
+
+#: How many problems a rejection names before it just counts the rest.
+SHOWN_PROBLEMS = 3
+#: Rows between two progress reports: often enough for a smooth bar, rare enough to be free.
+PROGRESS_EVERY = 2000
+
+#: Called with (rows checked, rows in all) while an import is being validated.
+ProgressCallback = Callable[[int, int], None]
+
+_TOP_KEYS = frozenset({"format", "version", "meetings", "actions", "history"})
+_MEETING_KEYS = frozenset(
+    {
+        "key",
+        "title",
+        "date",
+        "location",
+        "series",
+        "chairs",
+        "attendees",
+        "observers",
+        "purpose",
+        "source",
+    }
+)
+_ACTION_KEYS = frozenset(
+    {
+        "ref",
+        "id",
+        "meeting",
+        "seq",
+        "source",
+        "text",
+        "kind",
+        "owners",
+        "support",
+        "due",
+        "due_by",
+        "status",
+        "notes",
+        "evidence",
+        "tags",
+        "created",
+        "updated",
+        "deleted",
+        "history",
+    }
+)
+_EVIDENCE_KEYS = frozenset({"text", "fulfilled_by", "on"})
+_NOTE_KEYS = frozenset({"on", "by", "text"})
+
+#: Columns of the CSV form, in export order. ``seq`` rather than the ``9.3`` reference, which a
+#: spreadsheet reads as a number (and turns 9.10 into 9.1). Only meeting and text are required.
+CSV_COLUMNS = (
+    "meeting",
+    "seq",
+    "id",
+    "source",
+    "text",
+    "kind",
+    "owners",
+    "support",
+    "due",
+    "status",
+    "evidence",
+    "fulfilled_by",
+    "evidence_on",
+    "tags",
+    "created",
+    "updated",
+)
+_CSV_REQUIRED = ("meeting", "text")
+_CSV_LISTS = frozenset({"owners", "support", "tags"})
+#: What ``render.csv_cell`` prefixes with a quote so that spreadsheets do not run it as a formula.
+_NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
+#: Namespace for the ids of rows that come without one (uuid5 of meeting, number, source, text).
+_ROW_ID_NAMESPACE = uuid.UUID("5b0c6a53-3f0e-4b8e-9a43-2b1f4c1d7e10")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    commitments_added: int
+    commitments_present: int
+    meetings_added: int
+    meetings_present: int
+
+    @property
+    def summary(self) -> str:
+        meetings = _count(self.meetings_added, "meeting")
+        if self.meetings_present:
+            meetings += f" ({self.meetings_present} already present)"
+        return (
+            f"Imported {_count(self.commitments_added, 'commitment')} "
+            f"({self.commitments_present} already present) and {meetings}."
+        )
+
+
+@dataclass
+class _Problems:
+    """Problems found in a file, each with the row it is in; reported together, in row order."""
+
+    file: str
+    found: list[tuple[tuple[int, int], str]]
+
+    def add(self, order: tuple[int, int], where: str, reason: str) -> None:
+        reason = reason.strip()
+        if not reason.endswith("."):
+            reason += "."
+        self.found.append((order, f"{where}: {reason}" if where else reason))
+
+    def raise_if_any(self) -> None:
+        if not self.found:
+            return
+        messages = [m for _, m in sorted(self.found, key=lambda p: p[0])]
+        if len(messages) == 1:
+            raise ImportRejected(f"{self.file}: nothing was imported. {messages[0]}")
+        shown = " ".join(messages[:SHOWN_PROBLEMS])
+        more = len(messages) - SHOWN_PROBLEMS
+        rest = f" And {more} more." if more > 0 else ""
+        raise ImportRejected(
+            f"{self.file}: {len(messages)} problems, nothing was imported. {shown}{rest}"
+        )
+
+    def fatal(self, reason: str, where: str = "") -> ImportRejected:
+        """A problem with the file as a whole (not JSON, wrong header): nothing more to check."""
+        lone = _Problems(self.file, [])
+        lone.add((0, 0), where, reason)
+        return ImportRejected(f"{self.file}: nothing was imported. {lone.found[0][1]}")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One commitment from the file, checked on its own; store checks come later."""
+
+    order: tuple[int, int]
+    where: str
+    commitment: Commitment
+    seq_given: bool
+    fulfilled_by: str | None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    meetings: list[tuple[tuple[int, int], str, Doc]]
+    actions: list[tuple[tuple[int, int], str, Any]]
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_document(store: Store) -> dict[str, Any]:
+    """Everything in the store in the exchange format, meetings and commitments in reading
+    order (meeting, then number). Deleted commitments are included, marked, so nothing is lost."""
+    with _bulk():
+        tables = store.load().tables
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "meetings": [meeting_to_dict(m) for m in _stored_meetings(store, tables)],
+            "actions": [commitment_to_dict(c) for c in _stored_commitments(store, tables)],
+        }
+
+
+def csv_rows(store: Store) -> list[dict[str, str]]:
+    """The live (not deleted) commitments as CSV_COLUMNS cells, ready for ``render``."""
+    with _bulk():
+        tables = store.load().tables
+        return [csv_row(c) for c in _stored_commitments(store, tables) if not c.deleted]
+
+
+def csv_row(c: Commitment) -> dict[str, str]:
+    evidence = c.evidence
+    return {
+        "meeting": c.meeting,
+        "seq": str(c.seq),
+        "id": c.id,
+        "source": c.source,
+        "text": c.text,
+        "kind": c.kind.value,
+        "owners": "; ".join(c.owners),
+        "support": "; ".join(c.support),
+        "due": c.due.text if c.due else "",
+        "status": c.status.value,
+        "evidence": (evidence.text or "") if evidence else "",
+        "fulfilled_by": (evidence.fulfilled_by or "") if evidence else "",
+        "evidence_on": evidence.on.isoformat() if evidence and evidence.on else "",
+        "tags": "; ".join(c.tags),
+        "created": c.created,
+        "updated": c.updated,
+    }
+
+
+def _stored_meetings(store: Store, tables: Tables) -> list[Meeting]:
+    meetings = []
+    for doc_id, doc in tables["meetings"].items():
+        try:
+            meetings.append(meeting_from_dict(doc))
+        except (BadInput, KeyError, TypeError, ValueError) as e:
+            raise CorruptStore(store.path, f"meeting entry {doc_id} is malformed ({e})") from None
+    return sorted(meetings, key=lambda m: meeting_order(m.key))
+
+
+def _stored_commitments(store: Store, tables: Tables) -> list[Commitment]:
+    commitments = []
+    checker = _Checker()
+    for doc_id, doc in tables["commitments"].items():
+        try:
+            commitments.append(checker.row((0, 0), "", doc).commitment)
+        except (BadInput, KeyError, TypeError, ValueError) as e:
+            raise CorruptStore(
+                store.path, f"commitment entry {doc_id} is malformed ({e})"
+            ) from None
+    return sorted(commitments, key=lambda c: (meeting_order(c.meeting), c.seq))
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    actor: str,
+    fmt: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import a JSON export or a CSV file; ``fmt`` (json|csv) defaults to the file's suffix."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ImportRejected(f"{path}: cannot read it ({e.strerror or e}).") from None
+    kind = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
+    return import_bytes(store, raw, name=name, fmt=kind, actor=actor, progress=progress)
+
+
+def import_bytes(
+    store: Store,
+    raw: bytes,
+    *,
+    name: str,
+    fmt: str,
+    actor: str,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    problems = _Problems(name, [])
+    if fmt not in ("json", "csv"):
+        raise BadInput(f"'{fmt}' is not an import format: use json or csv.")
+    with _bulk():
+        parsed = _parse_json(raw, problems) if fmt == "json" else _parse_csv(raw, problems)
+        meetings = _check_meetings(parsed, problems)
+        rows = _check_actions(parsed, problems, progress)
+        return _write(store, name, meetings, rows, problems, actor=actor)
+
+
+def _write(
+    store: Store,
+    name: str,
+    meetings: Mapping[str, Meeting],
+    rows: Sequence[_Row],
+    problems: _Problems,
+    *,
+    actor: str,
+) -> ImportResult:
+    stamp = clock.now()
+    with store.transaction(at=stamp, actor=actor, command="import") as tx:
+        tables = tx.snapshot.tables
+        new_meetings, meetings_present = _against_store_meetings(tables, meetings)
+        new_rows, present = _against_store_actions(tables, rows, meetings, problems)
+        problems.raise_if_any()
+
+        if new_meetings:
+            tx.insert_many("meetings", [meeting_to_dict(m) for m in new_meetings])
+        for row in new_rows:
+            if row.seq_given:
+                tx.reserve_seq(row.commitment.meeting, row.commitment.seq)
+        docs = []
+        for row in new_rows:
+            doc = commitment_to_dict(row.commitment)
+            if not row.seq_given:
+                doc["seq"] = tx.next_seq(doc["meeting"])
+                doc["ref"] = f"{doc['meeting']}.{doc['seq']}"
+            doc["created"] = doc["created"] or stamp
+            doc["updated"] = doc["updated"] or doc["created"]
+            docs.append(doc)
+        if docs:
+            tx.insert_many("commitments", docs)
+        tx.summary = (
+            f"Imported {_count(len(docs), 'commitment')} and "
+            f"{_count(len(new_meetings), 'meeting')} from {name}"
+        )
+    return ImportResult(name, len(docs), present, len(new_meetings), meetings_present)
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building 100,000s of small objects, none of
+    them in cycles: its repeated full scans otherwise take longer than the import itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        raise problems.fatal(f"not valid JSON ({e})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise problems.fatal(
+            f'not an aghtrack export: it must be a JSON object with "format": "{FORMAT}"'
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise problems.fatal(f'"version" must be a whole number (this aghtrack writes {VERSION})')
+    if version > VERSION:
+        raise problems.fatal(
+            f"written by a newer aghtrack (format version {version}; this one reads up to "
+            f"{VERSION}); upgrade aghtrack to import it"
+        )
+    unknown = sorted(set(document) - _TOP_KEYS)
+    if unknown:
+        raise problems.fatal(
+            f"unknown top-level field '{unknown[0]}' (expected meetings and actions)"
+        )
+    sections: dict[str, list[Any]] = {}
+    for section in ("meetings", "actions"):
+        value = document.get(section, [])
+        if not isinstance(value, list):
+            raise problems.fatal(f'"{section}" must be a list')
+        sections[section] = value
+    return _Parsed(
+        meetings=[((0, i), f"meetings[{i}]", m) for i, m in enumerate(sections["meetings"])],
+        actions=[((1, i), f"actions[{i}]", a) for i, a in enumerate(sections["actions"])],
+    )
+
+
+def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
+    # surrogateescape keeps undecodable bytes so they can be reported by row, not by offset.
+    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise problems.fatal(f"not readable as CSV ({e})", "row 1") from None
+    if header is None or not any(cell.strip() for cell in header):
+        raise problems.fatal(
+            f"no header; the first row must name the columns, e.g. {','.join(CSV_COLUMNS[:6])}",
+            "row 1",
+        )
+    columns = [cell.strip().lower() for cell in header]
+    if any(_not_utf8(c) for c in columns):
+        raise problems.fatal(_NOT_UTF8, "row 1")
+    for column in columns:
+        if column not in CSV_COLUMNS:
+            raise problems.fatal(
+                f"unknown column '{column}' in the header (columns: {', '.join(CSV_COLUMNS)})",
+                "row 1",
+            )
+        if columns.count(column) > 1:
+            raise problems.fatal(f"column '{column}' appears twice in the header", "row 1")
+    missing = [c for c in _CSV_REQUIRED if c not in columns]
+    if missing:
+        raise problems.fatal(f"the header has no '{missing[0]}' column", "row 1")
+
+    actions: list[tuple[tuple[int, int], str, Any]] = []
+    row_number = 1
+    try:
+        for cells in reader:
+            row_number += 1
+            where = f"row {row_number}"
+            order = (1, row_number)
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(columns):
+                problems.add(
+                    order, where, f"{len(cells)} cells but the header names {len(columns)}"
+                )
+                continue
+            bad = next((columns[i] for i, c in enumerate(cells) if _not_utf8(c)), None)
+            if bad is not None:
+                problems.add(order, where, f"column '{bad}': {_NOT_UTF8}")
+                continue
+            actions.append((order, where, _csv_action(dict(zip(columns, cells, strict=False)))))
+    except csv.Error as e:
+        raise problems.fatal(f"not readable as CSV ({e})", f"row {row_number + 1}") from None
+    return _Parsed(meetings=[], actions=actions)
+
+
+_NOT_UTF8 = "holds bytes that are not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def _not_utf8(cell: str) -> bool:
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _csv_action(cells: Mapping[str, str]) -> dict[str, Any]:
+    """A CSV row in the JSON action shape, so both forms go through one validator."""
+    action: dict[str, Any] = {}
+    evidence: dict[str, str] = {}
+    for column, raw in cells.items():
+        value = raw[1:] if _NEUTRALISED.match(raw) else raw
+        if column in _CSV_LISTS:
+            action[column] = [part for part in value.split(";") if part.strip()]
+        elif not value.strip():
+            continue
+        elif column == "seq":
+            action["seq"] = int(value) if value.strip().isdigit() else value
+        elif column == "evidence":
+            evidence["text"] = value
+        elif column == "fulfilled_by":
+            evidence["fulfilled_by"] = value
+        elif column == "evidence_on":
+            evidence["on"] = value
+        elif column in ("id", "meeting", "kind", "status", "due", "created", "updated"):
+            action[column] = value.strip()
+        else:
+            action[column] = value
+    if evidence:
+        action["evidence"] = {"text": evidence.get("text"), **evidence}
+    return action
+
+
+def _check_meetings(parsed: _Parsed, problems: _Problems) -> dict[str, Meeting]:
+    meetings: dict[str, Meeting] = {}
+    first_seen: dict[str, str] = {}
+    for order, where, doc in parsed.meetings:
+        if not isinstance(doc, dict):
+            problems.add(order, where, "a meeting must be a JSON object")
+            continue
+        unknown = sorted(set(doc) - _MEETING_KEYS)
+        missing = [k for k in ("key", "title", "date") if k not in doc]
+        if unknown:
+            problems.add(order, where, f"unknown field '{unknown[0]}'")
+            continue
+        if missing:
+            problems.add(order, where, f"no '{missing[0]}'")
+            continue
+        try:
+            meeting = meeting_from_dict(doc)
+        except (BadInput, TypeError) as e:
+            problems.add(order, where, str(e))
+            continue
+        if meeting.key in first_seen:
+            problems.add(order, where, f"meeting '{meeting.key}' is also {first_seen[meeting.key]}")
+            continue
+        first_seen[meeting.key] = where
+        meetings[meeting.key] = meeting
+    return meetings
+
+
+def _check_actions(
+    parsed: _Parsed, problems: _Problems, progress: ProgressCallback | None
+) -> list[_Row]:
+    checker = _Checker()
+    rows: list[_Row] = []
+    ids: dict[str, str] = {}
+    refs: dict[tuple[str, int], str] = {}
+    total = len(parsed.actions)
+    for n, (order, where, action) in enumerate(parsed.actions, 1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
+        try:
+            row = checker.row(order, where, action)
+        except (BadInput, KeyError, TypeError, ValueError) as e:
+            problems.add(order, where, _reason(e))
+            continue
+        c = row.commitment
+        if c.id in ids:
+            problems.add(order, where, f"id {c.id} is also {ids[c.id]}")
+            continue
+        ids[c.id] = where
+        if row.seq_given:
+            if (c.meeting, c.seq) in refs:
+                problems.add(order, where, f"{c.ref} is also {refs[(c.meeting, c.seq)]}")
+                continue
+            refs[(c.meeting, c.seq)] = where
+        rows.append(row)
+    if progress is not None:
+        progress(total, total)
+    return rows
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, KeyError):
+        return f"no '{e.args[0]}'"
+    return str(e)
+
+
+class _Checker:
+    """Checks commitments one by one. Values that repeat from row to row (meeting keys, kinds,
+    statuses, due periods, lists of owners) are parsed once and remembered: with
+    ``model.commitment_from_dict`` per row, 100,000 rows took four times as long. A test keeps
+    the two in agreement."""
+
+    def __init__(self) -> None:
+        self._meetings: dict[str, str] = {}
+        self._kinds: dict[str, Kind] = {}
+        self._statuses: dict[str, Status] = {}
+        self._periods: dict[str, DuePeriod] = {}
+        self._names: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+    def row(self, order: tuple[int, int], where: str, action: Any) -> _Row:
+        if not isinstance(action, dict):
+            raise TypeError("a commitment must be a JSON object")
+        unknown = [key for key in action if key not in _ACTION_KEYS]
+        if unknown:
+            raise TypeError(f"unknown field '{unknown[0]}'")
+        if "meeting" not in action:
+            raise KeyError("meeting")
+        meeting = _memo(self._meetings, _text_field(action, "meeting"), normalise_meeting_key)
+        seq = _seq(action, meeting)
+        raw_id = action.get("id")
+        deleted = action.get("deleted", False)
+        if not isinstance(deleted, bool):
+            raise TypeError("'deleted' must be true or false")
+        due = action.get("due")
+        if due is not None and not isinstance(due, str):
+            raise TypeError(f"'due' must be text like 'late 2015', not {type(due).__name__}")
+        evidence, fulfilled_by = _evidence(action.get("evidence"))
+        commitment = Commitment(
+            id=_uuid(raw_id) if raw_id is not None else _row_id(action, meeting, seq),
+            meeting=meeting,
+            seq=seq or 1,
+            text=require_text(_optional_text(action, "text")),
+            kind=_memo(self._kinds, _optional_text(action, "kind") or Kind.AGREED, parse_kind),
+            owners=self._clean(action, "owners", "owner"),
+            support=self._clean(action, "support", "supporting party"),
+            due=_memo(self._periods, due, parse_period) if due and due.strip() else None,
+            status=_memo(
+                self._statuses, _optional_text(action, "status") or Status.OPEN, parse_status
+            ),
+            source=_optional_text(action, "source"),
+            notes=_notes(action.get("notes")),
+            evidence=evidence,
+            tags=self._clean(action, "tags", "tag"),
+            created=_optional_text(action, "created"),
+            updated=_optional_text(action, "updated"),
+            deleted=deleted,
+        )
+        _check_due_by(action, commitment)
+        return _Row(order, where, commitment, seq is not None, fulfilled_by)
+
+    def _clean(self, action: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
+        value = action.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError(f"'{key}' must be a list of names")
+        return _memo(self._names, (what, tuple(value)), lambda k: clean_names(k[1], k[0]))
+
+
+def _memo(cache: dict[K, V], key: K, parse: Callable[[K], V]) -> V:
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = parse(key)
+        return value
+
+
+def _optional_text(action: Mapping[str, Any], key: str) -> str:
+    value = action.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
+    return value
+
+
+def _text_field(action: Mapping[str, Any], key: str) -> str:
+    value = action[key]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
+    return value
+
+
+def _seq(action: dict[str, Any], meeting: str) -> int | None:
+    seq = action.get("seq")
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
+        raise TypeError(f"'seq' must be a positive whole number, not {seq!r}")
+    ref = action.get("ref")
+    if ref is None:
+        return seq
+    if not isinstance(ref, str):
+        raise TypeError(f"'ref' must be text like 9.3, not {type(ref).__name__}")
+    ref_meeting, _, ref_seq = ref.strip().lower().rpartition(".")
+    if not ref_seq.isdigit() or int(ref_seq) < 1:
+        raise BadInput(f"'ref' {ref!r} is not a reference like 9.3")
+    if ref_meeting != meeting or (seq is not None and int(ref_seq) != seq):
+        raise BadInput(f"'ref' {ref} does not match meeting {meeting}, number {seq}")
+    return int(ref_seq)
+
+
+def _uuid(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"'id' must be text, not {type(value).__name__}")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise BadInput(f"'id' {value!r} is not a UUID") from None
+
+
+def _row_id(action: Mapping[str, Any], meeting: str, seq: int | None) -> str:
+    """A stable id for a row given without one, so that importing the same file twice does not
+    double it. Rows alike in meeting, number, source and text would share it, and are refused
+    as duplicates, which they almost certainly are."""
+    source = action.get("source")
+    text = action.get("text")
+    key = "\x1f".join(
+        (
+            meeting,
+            str(seq or ""),
+            source if isinstance(source, str) else "",
+            text if isinstance(text, str) else "",
+        )
+    )
+    return str(uuid.uuid5(_ROW_ID_NAMESPACE, key))
+
+
+def _notes(notes: Any) -> tuple[Note, ...]:
+    if notes is None:
+        return ()
+    if not isinstance(notes, list):
+        raise TypeError("'notes' must be a list")
+    built = []
+    for i, note in enumerate(notes):
+        if not isinstance(note, dict) or set(note) - _NOTE_KEYS:
+            raise TypeError(f"notes[{i}] must be an object with on, by and text")
+        if not isinstance(note.get("text"), str) or not note["text"].strip():
+            raise BadInput(f"notes[{i}] has no text")
+        if not isinstance(note.get("on"), str):
+            raise BadInput(f"notes[{i}] has no date ('on')")
+        by = note.get("by")
+        if not isinstance(by, str | None):
+            raise TypeError(f"notes[{i}]: 'by' must be text")
+        built.append(Note(on=parse_date(note["on"]), by=by or "", text=note["text"]))
+    return tuple(built)
+
+
+def _evidence(evidence: Any) -> tuple[Evidence | None, str | None]:
+    """The evidence, and the meeting it names as fulfilling the commitment (checked later
+    against the store and the file)."""
+    if evidence is None:
+        return None, None
+    if not isinstance(evidence, dict) or set(evidence) - _EVIDENCE_KEYS:
+        raise TypeError("'evidence' must be an object with text, fulfilled_by and on")
+    for field in _EVIDENCE_KEYS:
+        if not isinstance(evidence.get(field), str | None):
+            raise TypeError(f"evidence '{field}' must be text")
+    on = evidence.get("on")
+    fulfilled_by = evidence.get("fulfilled_by")
+    meeting = normalise_meeting_key(fulfilled_by) if fulfilled_by is not None else None
+    proof = Evidence(
+        text=evidence.get("text"), fulfilled_by=meeting, on=parse_date(on) if on else None
+    )
+    return proof, meeting
+
+
+def _check_due_by(action: Mapping[str, Any], c: Commitment) -> None:
+    """``due_by`` is derived from ``due``; one edited without the other is a mistake to show."""
+    due_by = action.get("due_by")
+    if due_by is None:
+        return
+    expected = c.due.due_by.isoformat() if c.due else None
+    if due_by != expected:
+        raise BadInput(
+            f"'due_by' {due_by} does not match 'due' {c.due.text if c.due else 'none'}"
+            + (f" (which ends {expected})" if expected else "")
+            + "; change 'due' and drop 'due_by'"
+        )
+
+
+def _against_store_meetings(
+    tables: Tables, meetings: Mapping[str, Meeting]
+) -> tuple[list[Meeting], int]:
+    stored = {doc.get("key") for doc in tables["meetings"].values()}
+    new = [m for key, m in meetings.items() if key not in stored]
+    return new, len(meetings) - len(new)
+
+
+def _against_store_actions(
+    tables: Tables,
+    rows: Sequence[_Row],
+    meetings: Mapping[str, Meeting],
+    problems: _Problems,
+) -> tuple[list[_Row], int]:
+    """Rows not yet in the store, after checking their meetings and numbers against it."""
+    known = {doc.get("key") for doc in tables["meetings"].values()} | set(meetings)
+    stored_ids: set[str] = set()
+    stored_refs: dict[tuple[str, int], str] = {}
+    for doc in tables["commitments"].values():
+        stored_ids.add(doc.get("id", ""))
+        stored_refs[(doc.get("meeting", ""), doc.get("seq", 0))] = doc.get("id", "")
+    new: list[_Row] = []
+    present = 0
+    for row in rows:
+        c = row.commitment
+        if c.id in stored_ids:
+            present += 1
+            continue
+        if c.meeting not in known:
+            problems.add(row.order, row.where, f"no meeting '{c.meeting}' in the store or file")
+            continue
+        if row.fulfilled_by is not None and row.fulfilled_by not in known:
+            problems.add(
+                row.order,
+                row.where,
+                f"fulfilled by meeting '{row.fulfilled_by}', which is in neither store nor file",
+            )
+            continue
+        other = stored_refs.get((c.meeting, c.seq)) if row.seq_given else None
+        if other is not None:
+            problems.add(
+                row.order,
+                row.where,
+                f"{c.ref} is already another commitment in the store (id {other})",
+            )
+            continue
+        new.append(row)
+    return new, present
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

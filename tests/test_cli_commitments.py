@@ -13,16 +13,72 @@ from .conftest import Cli
 @pytest.fixture
 def record(cli: Cli) -> Cli:
     """Meeting 9 with three commitments, as an officer would enter them."""
-    assert cli("meeting", "add", "9", "--title", "Ninth AHG SOM", "--date", "2015-05-06",
-               "--location", "Wellington, New Zealand").exit_code == 0
-    assert cli("meeting", "add", "manila-2015", "--title", "Roundtable on Returns",
-               "--date", "2015-12-03", "--location", "Manila").exit_code == 0
+    assert (
+        cli(
+            "meeting",
+            "add",
+            "9",
+            "--title",
+            "Ninth AHG SOM",
+            "--date",
+            "2015-05-06",
+            "--location",
+            "Wellington, New Zealand",
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            "meeting",
+            "add",
+            "manila-2015",
+            "--title",
+            "Roundtable on Returns",
+            "--date",
+            "2015-12-03",
+            "--location",
+            "Manila",
+        ).exit_code
+        == 0
+    )
     for args in (
-        ["Hold a roundtable on returns", "-m", "9", "-o", "Philippines", "--due", "late 2015",
-         "--source", "bullet 2", "--tag", "returns"],
-        ["Pilot joint information campaign", "-m", "9", "-o", "Australia", "-o", "Indonesia",
-         "--support", "RSO", "--due", "2016-H1", "--kind", "will"],
-        ["Progress on biometric data exchange", "-m", "9", "--kind", "welcomed", "--support", "IOM"],
+        [
+            "Hold a roundtable on returns",
+            "-m",
+            "9",
+            "-o",
+            "Philippines",
+            "--due",
+            "late 2015",
+            "--source",
+            "bullet 2",
+            "--tag",
+            "returns",
+        ],
+        [
+            "Pilot joint information campaign",
+            "-m",
+            "9",
+            "-o",
+            "Australia",
+            "-o",
+            "Indonesia",
+            "--support",
+            "RSO",
+            "--due",
+            "2016-H1",
+            "--kind",
+            "will",
+        ],
+        [
+            "Progress on biometric data exchange",
+            "-m",
+            "9",
+            "--kind",
+            "welcomed",
+            "--support",
+            "IOM",
+        ],
     ):
         assert cli("add-action", *args).exit_code == 0
     return cli
@@ -42,13 +98,36 @@ def refs(cli: Cli, *args: str) -> list[str]:
 
 
 def test_add_action_json_prints_the_whole_commitment(record: Cli) -> None:
-    result = record("add-action", "Review the RSO work plan", "-m", "9", "-o", "RSO",
-                    "--due", "2015-q4", "--json")
+    result = record(
+        "add-action",
+        "Review the RSO work plan",
+        "-m",
+        "9",
+        "-o",
+        "RSO",
+        "--due",
+        "2015-q4",
+        "--json",
+    )
     c = json.loads(result.stdout)
     assert c["ref"] == "9.4" and c["due"] == "2015-Q4" and c["due_by"] == "2015-12-31"
     assert c["owners"] == ["RSO"] and c["status"] == "open" and c["notes"] == []
-    assert set(c) >= {"ref", "id", "meeting", "text", "kind", "owners", "support", "due",
-                      "due_by", "status", "notes", "evidence", "created", "updated"}
+    assert set(c) >= {
+        "ref",
+        "id",
+        "meeting",
+        "text",
+        "kind",
+        "owners",
+        "support",
+        "due",
+        "due_by",
+        "status",
+        "notes",
+        "evidence",
+        "created",
+        "updated",
+    }
 
 
 @pytest.mark.parametrize(
@@ -132,8 +211,18 @@ def test_list_table_at_80_columns_never_cuts_a_reference(runner: object, record:
 
     from aghtrack.cli import app
 
-    record("add-action", "A long commitment " * 12, "-m", "manila-2015", "-o", "Philippines",
-           "-o", "Australia", "--due", "late 2015")
+    record(
+        "add-action",
+        "A long commitment " * 12,
+        "-m",
+        "manila-2015",
+        "-o",
+        "Philippines",
+        "-o",
+        "Australia",
+        "--due",
+        "late 2015",
+    )
     result = CliRunner().invoke(app, ["list"], env={"COLUMNS": "80"})
     assert "manila-2015.1" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
@@ -144,7 +233,10 @@ def test_list_table_at_80_columns_never_cuts_a_reference(runner: object, record:
 
 def test_show_by_reference_or_id_prefix(record: Cli) -> None:
     full = json.loads(record("show", "9.2", "--json").stdout)
-    assert full["owners"] == ["Australia", "Indonesia"] and full["history"][0]["command"] == "add-action"
+    assert (
+        full["owners"] == ["Australia", "Indonesia"]
+        and full["history"][0]["command"] == "add-action"
+    )
     by_prefix = json.loads(record("show", str(full["id"])[:8], "--json").stdout)
     assert by_prefix["ref"] == "9.2"
     table = record("show", "9.2").stdout
@@ -159,7 +251,11 @@ def test_show_unknown_reference_is_exit_1(record: Cli) -> None:
 def test_update_changes_only_what_is_given(record: Cli) -> None:
     result = record("update", "9.2", "--status", "in-progress", "--due", "2016-Q3", "--json")
     c = json.loads(result.stdout)
-    assert (c["status"], c["due"], c["owners"]) == ("in-progress", "2016-Q3", ["Australia", "Indonesia"])
+    assert (c["status"], c["due"], c["owners"]) == (
+        "in-progress",
+        "2016-Q3",
+        ["Australia", "Indonesia"],
+    )
     c = json.loads(record("update", "9.2", "--due", "none", "--json").stdout)
     assert c["due"] is None and c["due_by"] is None
 
@@ -185,12 +281,24 @@ def test_update_errors_leave_the_store_byte_identical(
 
 
 def test_done_records_evidence_and_the_fulfilling_meeting(record: Cli) -> None:
-    result = record("done", "9.1", "--evidence", "Roundtable held in Manila",
-                    "--fulfilled-by", "Manila-2015", "--on", "2015-12-04", "--json")
+    result = record(
+        "done",
+        "9.1",
+        "--evidence",
+        "Roundtable held in Manila",
+        "--fulfilled-by",
+        "Manila-2015",
+        "--on",
+        "2015-12-04",
+        "--json",
+    )
     c = json.loads(result.stdout)
     assert c["status"] == "done"
-    assert c["evidence"] == {"text": "Roundtable held in Manila", "fulfilled_by": "manila-2015",
-                             "on": "2015-12-04"}
+    assert c["evidence"] == {
+        "text": "Roundtable held in Manila",
+        "fulfilled_by": "manila-2015",
+        "on": "2015-12-04",
+    }
 
 
 @pytest.mark.parametrize(
@@ -347,9 +455,12 @@ def test_completion_offers_meetings_owners_and_references(record: Cli, store_pat
     from aghtrack.cli import app
 
     def complete(words: str) -> list[str]:
-        env = {"_AGHTRACK_COMPLETE": "complete_bash", "COMP_WORDS": words,
-               "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
-               "AGHTRACK_DB": str(store_path)}
+        env = {
+            "_AGHTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+            "AGHTRACK_DB": str(store_path),
+        }
         result = CliRunner().invoke(app, [], env=env, prog_name="aghtrack")
         return result.stdout.split()
 
@@ -358,12 +469,16 @@ def test_completion_offers_meetings_owners_and_references(record: Cli, store_pat
     assert complete("aghtrack show 9.") == ["9.1", "9.2", "9.3"]
 
 
-def test_text_with_undecodable_bytes_is_refused_not_a_traceback(record: Cli, store_path: Path) -> None:
+def test_text_with_undecodable_bytes_is_refused_not_a_traceback(
+    record: Cli, store_path: Path
+) -> None:
     before = store_path.read_bytes()
     undecodable = b"bad \x9b byte".decode("utf-8", "surrogateescape")
-    for args in (["add-action", undecodable, "-m", "9"],
-                 ["add-action", "ok", "-m", "9", "--source", undecodable],
-                 ["note", "9.1", undecodable]):
+    for args in (
+        ["add-action", undecodable, "-m", "9"],
+        ["add-action", "ok", "-m", "9", "--source", undecodable],
+        ["note", "9.1", undecodable],
+    ):
         result = record(*args)
         assert result.exit_code == 2 and "not UTF-8" in result.stderr
     assert store_path.read_bytes() == before

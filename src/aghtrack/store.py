@@ -278,10 +278,26 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def backup_paths(self) -> list[Path]:
+        """Backups present beside the store, newest (``.bak1``) first."""
+        return [p for n in range(1, self.backups + 1) if (p := self.backup_path(n)).exists()]
+
+    def leftover_temp_files(self) -> list[Path]:
+        """Temp files a killed writer left behind: never read, removed by the next write."""
+        return sorted(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+
     def load(self) -> Snapshot:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            if self.backup_paths():
+                # Someone moved or deleted the record: starting a fresh, empty one here would
+                # hide that and let the next write bury the backups under new versions.
+                raise CorruptStore(
+                    self.path,
+                    "the store file is missing but its backups are here; "
+                    "'aghtrack doctor --restore' brings back the last good one",
+                ) from None
             return Snapshot(_empty_tables(), missing=True)
         except OSError as e:
             raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
@@ -291,7 +307,7 @@ class Store:
     def transaction(self, *, at: str, actor: str, command: str) -> Iterator[Transaction]:
         """Hold the lock, hand out the current tables, and write them if the block changed
         anything. An exception inside the block writes nothing."""
-        with self._locked():
+        with self.locked():
             tables = self.load().tables
             tx = Transaction(tables, at=at, actor=actor, command=command)
             yield tx
@@ -299,7 +315,8 @@ class Store:
                 self._write(serialise(tx.finish()))
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def locked(self) -> Iterator[None]:
+        """Hold the store's cross-process lock (every write, and ``doctor --restore``)."""
         from filelock import FileLock, Timeout
 
         try:
@@ -321,7 +338,35 @@ class Store:
         finally:
             lock.release()
 
-    def _write(self, data: bytes) -> None:
+    def restore(self, data: bytes, *, stamp: str) -> Path | None:
+        """Replace the store with ``data`` (a checked backup), keeping the current file aside as
+        ``store.json.damaged-STAMP``; nothing is deleted and the backups are not rotated, so
+        the good versions stay where they were. Call it holding ``locked()``. Returns the path
+        the old file was kept at, or None if there was no store file."""
+        parse_store(data, self.path)
+        aside: Path | None = None
+        if self.path.exists():
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+            n = 1
+            while aside.exists():
+                n += 1
+                aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            try:
+                # A second name for the same file: the store path is never without a file.
+                os.link(self.path, aside)
+            except OSError:
+                try:
+                    shutil.copy2(self.path, aside)
+                except OSError as e:
+                    raise StoreWriteFailed(
+                        self.path,
+                        f"could not keep the damaged store aside ({e.strerror or e}); "
+                        "nothing was changed",
+                    ) from None
+        self._write(data, rotate=False)
+        return aside
+
+    def _write(self, data: bytes, *, rotate: bool = True) -> None:
         directory = self.path.parent
         tmp: str | None = None
         try:
@@ -332,7 +377,8 @@ class Store:
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, self._file_mode())
-            self._rotate_backups()
+            if rotate:
+                self._rotate_backups()
             os.replace(tmp, self.path)
             tmp = None
             _fsync_directory(directory)
@@ -372,7 +418,7 @@ class Store:
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files left by a writer that was killed mid-write; only called under the lock."""
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for leftover in self.leftover_temp_files():
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
@@ -392,45 +438,87 @@ def serialise(tables: Tables) -> bytes:
         ) from None
 
 
-def parse_store(raw: bytes, path: Path) -> Tables:
-    """Parse and check the shape of a store file; refuse anything we did not write."""
+@dataclass(frozen=True)
+class StoreDefect:
+    """What is wrong with a store file, for a person; ``newer`` when a later aghtrack wrote it
+    (not damage: restoring a backup over it would lose that version's changes)."""
 
-    def corrupt(reason: str) -> CorruptStore:
+    detail: str
+    newer: bool = False
+
+    def error(self, path: Path) -> CorruptStore:
+        if self.newer:
+            return CorruptStore(
+                path, f"{self.detail}; upgrade aghtrack to use it. It was left untouched"
+            )
         return CorruptStore(
             path,
-            f"not a valid aghtrack store ({reason}); it was left untouched. "
+            f"not a valid aghtrack store ({self.detail}); it was left untouched. "
             "'aghtrack doctor' checks it and can restore a backup",
         )
 
+
+def parse_store(raw: bytes, path: Path) -> Tables:
+    """Parse and check the shape of a store file; refuse anything we did not write."""
+    found = read_store_bytes(raw)
+    if isinstance(found, StoreDefect):
+        raise found.error(path)
+    return found
+
+
+def read_store_bytes(raw: bytes) -> Tables | StoreDefect:
+    """The tables in a store file, or what is wrong with it (shape only; the documents
+    themselves are checked by whoever reads them, and by ``aghtrack doctor``)."""
     try:
         tables = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
-        reason = "not UTF-8 text" if "UTF-8" in str(e) else f"not valid JSON: {e}"
-        raise corrupt(reason) from None
+        if "not valid UTF-8" in str(e):
+            return StoreDefect("not UTF-8 text")
+        if not raw.strip():
+            return StoreDefect("the file is empty")
+        if b"\x00" in raw:
+            # What a crash on some filesystems, or a full disk, leaves in a file written in place.
+            return StoreDefect("it holds NUL bytes, as a file cut short by a crash does")
+        return StoreDefect(f"not valid JSON: {e}")
     if not isinstance(tables, dict):
-        raise corrupt(f"expected a JSON object, found {type(tables).__name__}")
+        return StoreDefect(f"expected a JSON object, found {_json_type(tables)}")
     meta = tables.get("meta", {}).get("1") if isinstance(tables.get("meta"), dict) else None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise corrupt("it has no aghtrack header")
+        return StoreDefect("it has no aghtrack header")
     schema = meta.get("schema")
-    if not isinstance(schema, int) or isinstance(schema, bool):
-        raise corrupt("its schema version is missing")
+    if not _is_int(schema):
+        return StoreDefect("its schema version is missing")
     if schema > SCHEMA:
-        raise CorruptStore(
-            path,
-            f"written by a newer aghtrack (schema {schema}; this version reads up to {SCHEMA}); "
-            "upgrade aghtrack to use it. It was left untouched",
+        return StoreDefect(
+            f"written by a newer aghtrack (schema {schema}; this version reads up to {SCHEMA})",
+            newer=True,
         )
     if schema < 1:
-        raise corrupt(f"unknown schema version {schema}")
+        return StoreDefect(f"unknown schema version {schema}")
+    if "generation" in meta and not _is_int(meta["generation"]):
+        return StoreDefect("its generation counter is not a whole number")
+    for counter in ("last_seq", "last_doc_id"):
+        value = meta.get(counter, {})
+        if not isinstance(value, dict) or not all(_is_int(v) for v in value.values()):
+            return StoreDefect(f"its '{counter}' counters are malformed")
     for name in TABLES:
         table = tables.setdefault(name, {})
         if not isinstance(table, dict):
-            raise corrupt(f"table '{name}' is not an object")
+            return StoreDefect(f"table '{name}' is not an object but {_json_type(table)}")
         for doc_id, doc in table.items():
-            if not doc_id.isdigit() or not isinstance(doc, dict):
-                raise corrupt(f"table '{name}' has a malformed entry '{doc_id}'")
+            if not (doc_id.isascii() and doc_id.isdigit()) or not isinstance(doc, dict):
+                return StoreDefect(f"table '{name}' has a malformed entry '{doc_id}'")
     return tables
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "an array", str: "a string", int: "a number", float: "a number"}
+    names |= {bool: "true/false", type(None): "null", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -8,7 +8,8 @@ pure modules; this one looks things up, applies them and records who did it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -285,17 +286,16 @@ class Tracker:
 
     # --- internals ------------------------------------------------------------------------
 
-    def _transaction(self, command: str) -> Any:
+    def _transaction(self, command: str) -> AbstractContextManager[Transaction]:
         return self.store.transaction(at=clock.now(), actor=self.actor, command=command)
 
     def _change(
         self,
         ref: str,
         command: str,
-        apply: Any,
-        describe: Any,
+        apply: Callable[[Commitment], Commitment],
+        describe: Callable[[Commitment], str],
     ) -> Commitment:
-        tx: Transaction
         with self._transaction(command) as tx:
             doc_id, doc = self._resolve(tx.snapshot.tables, ref)
             before = self._commitment(doc_id, doc)
@@ -304,10 +304,10 @@ class Tracker:
             tx.summary = describe(after)
         return after
 
-    def _meeting(self, doc_id: str, doc: Doc) -> Meeting:
+    def _meeting(self, doc_id: str | int, doc: Doc) -> Meeting:
         try:
             return meeting_from_dict(doc)
-        except (KeyError, TypeError, ValueError) as e:
+        except (BadInput, KeyError, TypeError, ValueError, AttributeError) as e:
             raise CorruptStore(
                 self.store.path, f"meeting entry {doc_id} is malformed ({e})"
             ) from None
@@ -315,7 +315,7 @@ class Tracker:
     def _commitment(self, doc_id: str | int, doc: Doc) -> Commitment:
         try:
             return commitment_from_dict(doc)
-        except (KeyError, TypeError, ValueError) as e:
+        except (BadInput, KeyError, TypeError, ValueError, AttributeError) as e:
             raise CorruptStore(
                 self.store.path, f"commitment entry {doc_id} is malformed ({e})"
             ) from None

@@ -1,0 +1,262 @@
+"""Checking a store and bringing back its last good backup: the way out of a damaged record.
+
+Every other command refuses a damaged store and leaves it exactly as it is, so that nothing is
+lost by accident. The doctor says what is wrong, with the store and with each backup, and on
+request puts the newest *good* backup in its place, keeping the damaged file aside under a new
+name. It never deletes anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import clock
+from .errors import AghtrackError, StoreError
+from .model import commitment_from_dict, meeting_from_dict
+from .store import Store, StoreDefect, Tables, read_store_bytes
+
+#: Problems listed per file; a store broken everywhere would otherwise print thousands.
+MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What one file (the store or a backup) holds, and what is wrong with it.
+
+    ``problems`` make the file unusable (a command would refuse it); ``warnings`` are
+    inconsistencies that commands survive but an officer should hear about."""
+
+    path: Path
+    exists: bool
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    newer: bool = False
+    generation: int | None = None
+    meetings: int = 0
+    commitments: int = 0
+    deleted: int = 0
+    changes: int = 0
+
+    @property
+    def good(self) -> bool:
+        return self.exists and not self.problems
+
+    def summary(self) -> str:
+        if not self.exists:
+            return "missing"
+        if self.problems:
+            return ("newer: " if self.newer else "damaged: ") + "; ".join(self.problems)
+        deleted = f" ({self.deleted} deleted)" if self.deleted else ""
+        return (
+            f"good: generation {self.generation}, {_count(self.meetings, 'meeting')}, "
+            f"{_count(self.commitments, 'commitment')}{deleted}, "
+            f"{_count(self.changes, 'change')} journaled"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "exists": self.exists,
+            "good": self.good,
+            "newer": self.newer,
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+            "generation": self.generation,
+            "meetings": self.meetings,
+            "commitments": self.commitments,
+            "deleted": self.deleted,
+            "changes": self.changes,
+        }
+
+
+@dataclass(frozen=True)
+class Health:
+    store: FileCheck
+    backups: tuple[FileCheck, ...]
+    leftovers: tuple[Path, ...]
+
+    @property
+    def healthy(self) -> bool:
+        """A good store, or no store at all and nothing to bring back."""
+        return self.store.good or (not self.store.exists and not self.backups)
+
+    @property
+    def good_backup(self) -> FileCheck | None:
+        return next((b for b in self.backups if b.good), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        good = self.good_backup
+        return {
+            "healthy": self.healthy,
+            "store": self.store.as_dict(),
+            "backups": [b.as_dict() for b in self.backups],
+            "restorable_from": str(good.path) if good and not self.healthy else None,
+            "leftover_temp_files": [str(p) for p in self.leftovers],
+        }
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: FileCheck
+    kept_aside: Path | None
+
+
+def check(store: Store) -> Health:
+    """Read the store and its backups (without the lock: every file is replaced whole)."""
+    return Health(
+        store=check_file(store.path),
+        backups=tuple(check_file(p) for p in store.backup_paths()),
+        leftovers=tuple(store.leftover_temp_files()),
+    )
+
+
+def check_file(path: Path) -> FileCheck:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return FileCheck(path, exists=False)
+    except OSError as e:
+        return FileCheck(path, exists=True, problems=(f"cannot be read ({e.strerror})",))
+    return check_bytes(path, raw)
+
+
+def check_bytes(path: Path, raw: bytes) -> FileCheck:
+    found = read_store_bytes(raw)
+    if isinstance(found, StoreDefect):
+        return FileCheck(path, exists=True, problems=(found.detail,), newer=found.newer)
+    return _check_tables(path, found)
+
+
+def _check_tables(path: Path, tables: Tables) -> FileCheck:
+    """Every document must load as a command would load it; a store whose documents do not is
+    as unusable as one that is not JSON."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    meeting_keys: set[str] = set()
+    for doc_id, doc in tables["meetings"].items():
+        try:
+            meeting_keys.add(meeting_from_dict(doc).key)
+        except (AghtrackError, KeyError, TypeError, ValueError, AttributeError) as e:
+            problems.append(f"meeting entry {doc_id} is malformed ({_reason(e)})")
+    refs: Counter[str] = Counter()
+    ids: Counter[str] = Counter()
+    top_seq: dict[str, int] = {}
+    live = deleted = 0
+    for doc_id, doc in tables["commitments"].items():
+        try:
+            c = commitment_from_dict(doc)
+        except (AghtrackError, KeyError, TypeError, ValueError, AttributeError) as e:
+            problems.append(f"commitment entry {doc_id} is malformed ({_reason(e)})")
+            continue
+        refs[c.ref] += 1
+        ids[c.id] += 1
+        top_seq[c.meeting] = max(top_seq.get(c.meeting, 0), c.seq)
+        if c.deleted:
+            deleted += 1
+        else:
+            live += 1
+        if c.meeting not in meeting_keys:
+            warnings.append(f"commitment {c.ref} belongs to no meeting in the store")
+    warnings += [f"reference {ref} is used {n} times" for ref, n in refs.items() if n > 1]
+    warnings += [f"id {i} is used {n} times" for i, n in ids.items() if n > 1]
+    last_seq = tables["meta"]["1"].get("last_seq", {})
+    warnings += [
+        f"the reference counter of meeting {key} is behind ({last_seq.get(key, 0)} < {seq}), "
+        "so a reference could be issued twice"
+        for key, seq in top_seq.items()
+        if last_seq.get(key, 0) < seq
+    ]
+    for seq, entry in tables["journal"].items():
+        if not _journal_entry_ok(entry):
+            problems.append(f"journal entry {seq} is malformed, so 'undo' could not use it")
+    return FileCheck(
+        path,
+        exists=True,
+        problems=_cap(problems),
+        warnings=_cap(warnings),
+        generation=int(tables["meta"]["1"].get("generation", 0)),
+        meetings=len(tables["meetings"]),
+        commitments=live,
+        deleted=deleted,
+        changes=len(tables["journal"]),
+    )
+
+
+def _journal_entry_ok(entry: dict[str, Any]) -> bool:
+    created = entry.get("created") or {}
+    before = entry.get("before") or {}
+    return (
+        isinstance(created, dict)
+        and all(
+            isinstance(ids, list) and all(isinstance(i, int) for i in ids)
+            for ids in created.values()
+        )
+        and isinstance(before, dict)
+        and all(
+            isinstance(docs, dict)
+            and all(k.isdigit() and (d is None or isinstance(d, dict)) for k, d in docs.items())
+            for docs in before.values()
+        )
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, KeyError):
+        return f"no '{e.args[0]}'"
+    return str(e)
+
+
+def _cap(found: list[str]) -> tuple[str, ...]:
+    if len(found) <= MAX_LISTED:
+        return tuple(found)
+    return (*found[:MAX_LISTED], f"and {len(found) - MAX_LISTED} more")
+
+
+def restore_last_good(store: Store) -> Restored | None:
+    """Put the newest good backup in place of a damaged or missing store, under the lock (so a
+    second officer running the doctor at once finds the store already healthy). Returns None
+    when the store turns out to be healthy."""
+    with store.locked():
+        health = check(store)
+        if health.healthy:
+            return None
+        if health.store.newer:
+            raise StoreError(
+                store.path,
+                f"{health.store.problems[0]}; upgrade aghtrack rather than restore an older "
+                "backup over it. Nothing was changed",
+            )
+        backup = health.good_backup
+        if backup is None:
+            raise StoreError(
+                store.path,
+                f"{health.store.summary()}; no backup is good either, so nothing was "
+                "changed. Keep these files: an export or a copy elsewhere may hold the record",
+            )
+        raw = backup.path.read_bytes()
+        stamp = clock.now().replace("-", "").replace(":", "")
+        kept_aside = store.restore(raw, stamp=stamp)
+    return Restored(backup=backup, kept_aside=kept_aside)
+
+
+def damage_message(health: Health) -> str:
+    """The one line a damaged store earns on stderr: what is wrong and the way out."""
+    store = health.store
+    what = store.summary() if store.exists else "missing, but backups are here"
+    if store.newer:
+        return f"{what}; upgrade aghtrack to use it"
+    good = health.good_backup
+    if good is None:
+        return f"{what}; no backup is good either, so there is nothing to restore"
+    return (
+        f"{what}; 'aghtrack doctor --restore' brings back {good.path.name} "
+        f"(generation {good.generation}, {good.commitments} commitments), "
+        "keeping the damaged file aside"
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import os
 import shutil
 import stat
@@ -301,7 +302,23 @@ class Store:
             return Snapshot(_empty_tables(), missing=True)
         except OSError as e:
             raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
-        return Snapshot(parse_store(raw, self.path))
+        # The parsed store is an acyclic tree of many small objects: the cyclic collector
+        # only re-scans it over and over (measured: 1.2 s instead of 0.35 s at 100k).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return Snapshot(parse_store(raw, self.path))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def signature(self) -> tuple[int, int, int] | None:
+        """Identity of the file's current version; every write renames a new file in."""
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     @contextlib.contextmanager
     def transaction(self, *, at: str, actor: str, command: str) -> Iterator[Transaction]:
@@ -422,9 +439,9 @@ class Store:
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
-    def journal(self) -> list[JournalEntry]:
+    def journal(self, snapshot: Snapshot | None = None) -> list[JournalEntry]:
         """Journal entries, newest first."""
-        docs = self.load().docs("journal")
+        docs = (snapshot or self.load()).docs("journal")
         return [JournalEntry.from_doc(int(k), docs[k]) for k in sorted(docs, key=int, reverse=True)]
 
 

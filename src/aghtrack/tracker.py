@@ -43,7 +43,7 @@ from .model import (
     with_changes,
 )
 from .periods import DuePeriod
-from .store import Doc, JournalEntry, Store, Tables, Transaction
+from .store import Doc, JournalEntry, Snapshot, Store, Tables, Transaction
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
@@ -75,16 +75,25 @@ class Tracker:
     def __init__(self, store: Store, *, actor: str) -> None:
         self.store = store
         self.actor = actor
+        self._cached: tuple[tuple[int, int, int] | None, Snapshot] | None = None
+
+    def _snapshot(self) -> Snapshot:
+        """Read the store once per version of the file: a command that asks for a meeting
+        and then its commitments must not parse a 100k-commitment file twice."""
+        signature = self.store.signature()
+        if signature is None or self._cached is None or self._cached[0] != signature:
+            self._cached = (signature, self.store.load())
+        return self._cached[1]
 
     # --- reading --------------------------------------------------------------------------
 
     def meetings(self) -> list[Meeting]:
-        tables = self.store.load().tables
+        tables = self._snapshot().tables
         found = [self._meeting(doc_id, doc) for doc_id, doc in tables["meetings"].items()]
         return sorted(found, key=lambda m: meeting_order(m.key))
 
     def meeting(self, key: str) -> Meeting:
-        tables = self.store.load().tables
+        tables = self._snapshot().tables
         doc_id, doc = self._find_meeting(tables, key)
         return self._meeting(doc_id, doc)
 
@@ -102,7 +111,7 @@ class Tracker:
         when = clock.today(as_of)
         if flt.meeting is not None:
             self.meeting(flt.meeting)
-        docs = self.store.load().tables["commitments"]
+        docs = self._snapshot().tables["commitments"]
         # Cheap pre-filter on the raw documents: most listings are of one meeting.
         chosen = [
             self._commitment(doc_id, doc)
@@ -112,7 +121,7 @@ class Tracker:
         return sort_commitments((c for c in chosen if flt.matches(c, when)), sort)
 
     def commitment(self, ref: str) -> Commitment:
-        tables = self.store.load().tables
+        tables = self._snapshot().tables
         doc_id, doc = self._resolve(tables, ref)
         return self._commitment(doc_id, doc)
 
@@ -120,10 +129,10 @@ class Tracker:
         """Journal entries, newest first; with a reference, those that touched it."""
         doc_id = None
         if ref is not None:
-            doc_id, _ = self._resolve(self.store.load().tables, ref, include_deleted=True)
+            doc_id, _ = self._resolve(self._snapshot().tables, ref, include_deleted=True)
         return [
             HistoryEntry(e.seq, e.at, e.by, e.command, e.summary, e.undone_by)
-            for e in self.store.journal()
+            for e in self.store.journal(self._snapshot())
             if doc_id is None or e.touches("commitments", doc_id)
         ]
 

@@ -25,7 +25,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,7 +180,7 @@ class Transaction:
         self._remember_before(table, doc_id)
         if str(doc_id) in self._storage.tables[table]:
 
-            def overwrite(current: dict[str, Any]) -> None:
+            def overwrite(current: MutableMapping[Any, Any]) -> None:
                 current.clear()
                 current.update(doc)
 
@@ -219,10 +219,10 @@ class Transaction:
         else:
             raise NothingToUndo("Nothing to undo: every recorded change has been undone.")
         entry = JournalEntry.from_doc(int(key), doc)
-        for table, doc_ids in entry.created.items():
-            for doc_id in doc_ids:
-                self._remember_before(table, doc_id)
-            self._db.table(table).remove(doc_ids=doc_ids)
+        for table, created_ids in entry.created.items():
+            for created_id in created_ids:
+                self._remember_before(table, created_id)
+            self._db.table(table).remove(doc_ids=created_ids)
         for table, docs in entry.before.items():
             for doc_id, before in docs.items():
                 if before is None:
@@ -503,7 +503,7 @@ def read_store_bytes(raw: bytes) -> Tables | StoreDefect:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         return StoreDefect("it has no aghtrack header")
     schema = meta.get("schema")
-    if not _is_int(schema):
+    if not isinstance(schema, int) or not _is_int(schema):
         return StoreDefect("its schema version is missing")
     if schema > SCHEMA:
         return StoreDefect(

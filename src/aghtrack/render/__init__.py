@@ -364,8 +364,10 @@ def write_csv_row(out: IO[str], cells: Sequence[str]) -> None:
     spreadsheet (or csv itself, reading back) takes for a line break: such rows are quoted whole."""
     import csv
 
-    quoting = csv.QUOTE_ALL if any("\r" in cell for cell in cells) else csv.QUOTE_MINIMAL
-    csv.writer(out, lineterminator="\n", quoting=quoting).writerow(cells)
+    if any("\r" in cell for cell in cells):
+        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(cells)
+    else:
+        csv.writer(out, lineterminator="\n").writerow(cells)
 
 
 def commitments_csv(commitments: Iterable[Commitment], as_of: date) -> str:

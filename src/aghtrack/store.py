@@ -25,7 +25,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -384,38 +384,16 @@ class Store:
         return aside
 
     def _write(self, data: bytes, *, rotate: bool = True) -> None:
-        directory = self.path.parent
-        tmp: str | None = None
         try:
             self._remove_stale_temp_files()
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, self._file_mode())
-            if rotate:
-                self._rotate_backups()
-            os.replace(tmp, self.path)
-            tmp = None
-            _fsync_directory(directory)
+            replace_atomically(
+                self.path, data, before_replace=self._rotate_backups if rotate else None
+            )
         except OSError as e:
             raise StoreWriteFailed(
                 self.path,
                 f"could not write the store ({e.strerror or e}); it was left as it was",
             ) from None
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-
-    def _file_mode(self) -> int:
-        try:
-            return stat.S_IMODE(self.path.stat().st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            return 0o666 & ~umask
 
     def _rotate_backups(self) -> None:
         """Keep the last few stores as ``.bak1`` (newest) .. ``.bakN``; a hard link costs no
@@ -536,6 +514,44 @@ def _json_type(value: Any) -> str:
     names = {list: "an array", str: "a string", int: "a number", float: "a number"}
     names |= {bool: "true/false", type(None): "null", dict: "an object"}
     return names.get(type(value), type(value).__name__)
+
+
+def replace_atomically(
+    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Make ``path`` hold ``data`` or its old content, never a mix, whatever crashes when:
+    a temp file beside it (same filesystem, so the rename is atomic), fsynced, renamed over
+    it, and the directory fsynced. Raises OSError with nothing changed but the temp file gone.
+    Every file aghtrack writes (the store, reports, exports) goes through here."""
+    directory = path.parent
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp, path)
+        tmp = None
+        _fsync_directory(directory)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; a new one gets what the umask allows (mkstemp's 0600
+    would hide the record from colleagues on a shared drive)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -8,8 +8,6 @@ format's one escaping helper: ``safe_text``/``visible`` for the terminal, ``h`` 
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -717,50 +715,11 @@ def render_report(report: Report, fmt: str) -> str:
 
 
 def write_atomic(path: Path, payload: str) -> None:
-    """Write ``payload`` so that ``path`` holds either its old content or all of the new:
-    a temp file beside it (same filesystem, so the rename is atomic), fsynced, then renamed."""
-    import tempfile
+    """Write a report or export file the way the store is written: all of it or none."""
+    from ..store import replace_atomically
 
     target = path.expanduser()
-    directory = target.parent
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _new_file_mode(target))
-        os.replace(tmp, target)
-        tmp = None
-        _fsync_directory(directory)
+        replace_atomically(target, payload.encode("utf-8"))
     except OSError as e:
         raise OutputWriteFailed(f"Could not write {target}: {e.strerror or e}.") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _new_file_mode(target: Path) -> int:
-    """Keep an existing file's mode; a new one gets what the umask allows (mkstemp's 0600
-    would hide a report meant for colleagues on a shared drive)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -77,7 +77,7 @@ from aghtrack.model import (  # noqa: E402
     meeting_to_dict,
 )
 from aghtrack.periods import parse_period  # noqa: E402
-from aghtrack.store import Store  # noqa: E402
+from aghtrack.store import SCHEMA, Store  # noqa: E402
 
 GENERATOR_VERSION = 1
 SEED = 7
@@ -381,7 +381,8 @@ class DataSet:
 
 def prepare(n: int, native: bool, regenerate: bool) -> DataSet:
     mode = "native" if native else "tags"
-    pristine = WORK / f"data-{n}-s{SEED}-v{GENERATOR_VERSION}-{mode}"
+    # The store's schema is in the name: a data set cached by an older aghtrack is not reused.
+    pristine = WORK / f"data-{n}-s{SEED}-v{GENERATOR_VERSION}-schema{SCHEMA}-{mode}"
     marker = pristine / "ready.json"
     if regenerate and pristine.exists():
         shutil.rmtree(pristine)

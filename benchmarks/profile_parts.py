@@ -12,7 +12,6 @@ project's code; a write stage works on a scratch copy of the store.
 from __future__ import annotations
 
 import argparse
-import copy
 import gc
 import io
 import shutil
@@ -31,10 +30,10 @@ sys.path.insert(0, str(ROOT / "src"))
 import orjson  # noqa: E402
 
 from aghtrack import render  # noqa: E402
-from aghtrack import store as store_module  # noqa: E402
-from aghtrack.listing import SortKey, sort_commitments  # noqa: E402
-from aghtrack.model import commitment_from_dict, commitment_to_dict  # noqa: E402
-from aghtrack.store import Store, Transaction, serialise  # noqa: E402
+from aghtrack.listing import Filter, SortKey, sort_commitments  # noqa: E402
+from aghtrack.model import commitment_from_dict  # noqa: E402
+from aghtrack.store import SCHEMA, Store, encode, read_store_bytes  # noqa: E402
+from aghtrack.tracker import Tracker  # noqa: E402
 
 MEETING = "60"
 
@@ -58,60 +57,43 @@ def line(label: str, seconds: float, note: str = "") -> None:
 
 
 def profile(n: int, repeat: int) -> None:
-    source = next(WORK.glob(f"data-{n}-*"), None)
+    source = next(WORK.glob(f"data-{n}-*-schema{SCHEMA}-*"), None)
     if source is None:
         print(f"no data set for {n}; run benchmarks/bench.py --sizes {n} first")
         return
     path = source / "ag" / "store.json"
     raw = path.read_bytes()
-    print(f"\nN = {n:,}: store {len(raw) / 2**20:.1f} MiB")
-    tables = orjson.loads(raw)
-    docs = tables["commitments"]
-    print(
-        f"  tables: {', '.join(f'{k}={len(v)}' for k, v in tables.items())}; journal "
-        f"{len(orjson.dumps(tables['journal'])) / 2**20:.2f} MiB"
-    )
+    first_line = raw[: raw.index(b"\n") + 1]
+    print(f"\nN = {n:,}: store {len(raw) / 2**20:.1f} MiB, header {len(first_line) / 1024:.1f} KiB")
+    store = Store(path)
 
-    line("read_bytes", best(path.read_bytes, repeat))
-    line("orjson.loads (gc on)", best(lambda: orjson.loads(raw), repeat))
-    line("orjson.loads (gc off)", best(lambda: orjson.loads(raw), repeat, no_gc=True))
+    # Reading: what `list --meeting K` does, stage by stage.
+    line("read_bytes of the whole file (for scale)", best(path.read_bytes, repeat))
     line(
-        "parse_store (loads + shape check)",
-        best(lambda: store_module.parse_store(raw, path), repeat),
+        "orjson.loads of the whole file (gc off)",
+        best(lambda: orjson.loads(raw), repeat, no_gc=True),
     )
-    line("  of which shape check only", best(lambda: parse_store_check(tables), repeat))
+    line("Store.load: header + CRC of every table", best(store.load, repeat))
 
-    mine = [d for d in docs.values() if d.get("meeting") == MEETING]
-    line(
-        "raw pre-filter of one meeting (tracker.commitments)",
-        best(lambda: prefilter(docs), repeat),
-        f"{len(mine)} docs",
-    )  # fmt: skip
+    def one_meeting() -> list[dict]:
+        return [d for _, _, d in store.load().commitments(MEETING)]
+
+    mine = one_meeting()
+    line("  + parse one meeting's tables", best(one_meeting, repeat), f"{len(mine)} docs")
     line(
         "commitment_from_dict, one meeting",
         best(lambda: [commitment_from_dict(d) for d in mine], repeat),
     )
-    all_docs = list(docs.values())
-    line(
-        "commitment_from_dict, all docs (gc on)",
-        best(lambda: [commitment_from_dict(d) for d in all_docs], repeat),
-    )
-    line(
-        "commitment_from_dict, all docs (gc off)",
-        best(lambda: [commitment_from_dict(d) for d in all_docs], repeat, no_gc=True),
-    )
-    per = (
-        best(lambda: [commitment_from_dict(d) for d in all_docs[:2000]], repeat, no_gc=True) / 2000
-    )
-    print(f"  {'  = per doc':<58} {per * 1e6:9.1f} us")
     commitments = [commitment_from_dict(d) for d in mine]
     line("sort one meeting", best(lambda: sort_commitments(commitments, SortKey.MEETING), repeat))
-    # The reference lookups the write commands do: a scan of every document.
-    key = (MEETING, mine[0]["seq"])
     line(
-        "_resolve scan (MEETING.N over all docs)",
-        best(lambda: [k for k, d in docs.items() if (d.get("meeting"), d.get("seq")) == key], 3),
-    )  # fmt: skip
+        "Tracker.commitments(meeting) in-process",
+        best(lambda: Tracker(Store(path), actor="b").commitments(Filter(meeting=MEETING)), repeat),
+    )
+    line(
+        "read_store_bytes (whole-file check, as doctor does)",
+        best(lambda: read_store_bytes(raw), repeat),
+    )
 
     # Rendering.
     def rich_table() -> None:
@@ -126,96 +108,33 @@ def profile(n: int, repeat: int) -> None:
         f"{t / len(commitments) * 1e3:.2f} ms/row",
     )
     line(
-        "commitments_table build only",
-        best(lambda: render.commitments_table(commitments, date(2026, 11, 28)), repeat),
-    )
-    line(
         "JSON of those rows (render.commitments_json)",
         best(lambda: render.commitments_json(commitments), repeat),
     )
 
-    # Writing: a transaction adding one document, stage by stage.
-    def fresh() -> dict:
-        return orjson.loads(raw)
-
-    doc = commitment_to_dict(commitments[0]) | {
-        "id": "00000000-0000-4000-8000-000000000001",
-        "seq": 9999,
-    }
-
-    def tx_insert() -> None:
-        tx = Transaction(fresh_tables, at="2026-01-01T00:00:00Z", actor="bench", command="add")
-        tx.insert("commitments", dict(doc))
-
-    times = []
-    for _ in range(repeat):
-        fresh_tables = fresh()
-        t0 = time.perf_counter()
-        tx_insert()
-        times.append(time.perf_counter() - t0)
-    line("Transaction + insert 1 doc (TinyDB _update_table rebuild)", min(times))
-
-    times = []
-    for _ in range(repeat):
-        fresh_tables = fresh()
-        tx = Transaction(fresh_tables, at="x", actor="bench", command="note")
-        doc_id = int(next(iter(fresh_tables["commitments"])))
-        new = dict(fresh_tables["commitments"][str(doc_id)])
-        t0 = time.perf_counter()
-        tx.replace("commitments", doc_id, new)
-        times.append(time.perf_counter() - t0)
-    line("Transaction.replace 1 doc (TinyDB update by id)", min(times))
-
-    times = []
-    for _ in range(repeat):
-        fresh_tables = fresh()
-        tx = Transaction(fresh_tables, at="x", actor="bench", command="add")
-        tx.insert("commitments", dict(doc))
-        t0 = time.perf_counter()
-        tx.finish()
-        times.append(time.perf_counter() - t0)
-    line("Transaction.finish (journal insert)", min(times))
-    line("tinydb dict rebuild alone (int keys, then str keys)", best(lambda: rebuild(docs), repeat))
-    line("serialise (orjson.dumps)", best(lambda: serialise(tables), repeat))
-    data = serialise(tables)
+    # Writing: one commitment added and one note, on a scratch copy.
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         scratch = Path(tmp) / "store.json"
         shutil.copyfile(path, scratch)
-        store = Store(scratch)
+        tracker = Tracker(Store(scratch), actor="bench")
         line(
-            "Store._write (temp file, fsync, backups, rename, dir fsync)",
-            best(lambda: store._write(data), repeat),
+            "Tracker.add_commitment in-process (lock..fsync..rename)",
+            best(lambda: tracker.add_commitment(meeting=MEETING, text="Bench"), repeat),
         )
+        ref = f"{MEETING}.{mine[0]['seq']}"
         line(
-            "  of which write+fsync of the bytes alone",
+            "Tracker.add_note in-process", best(lambda: tracker.add_note(ref, "Bench note"), repeat)
+        )
+        tables = Store(scratch).load().tables
+        line(
+            "encode (copy untouched tables, CRC-checked)",
+            best(lambda: b"".join(encode(tables)), repeat),
+        )
+        data = b"".join(encode(tables))
+        line(
+            "  write+fsync of the bytes alone",
             best(lambda: write_fsync(Path(tmp) / "x", data), repeat),
         )
-        line(
-            "deepcopy of one document (undo before-image)",
-            best(lambda: copy.deepcopy(mine[0]), repeat),
-        )
-
-        def whole_add() -> None:
-            with store.transaction(at="x", actor="bench", command="add-action") as tx:
-                tx.insert("commitments", dict(doc, id=str(__import__("uuid").uuid4())))
-
-        line("whole add transaction in-process (lock..write)", best(whole_add, repeat))
-
-
-def prefilter(docs: dict) -> list:
-    return [d for d in docs.values() if not d.get("deleted") and d.get("meeting") == MEETING]
-
-
-def parse_store_check(tables: dict) -> None:
-    for table in tables.values():
-        for doc_id, doc in table.items():
-            if not doc_id.isdigit() or not isinstance(doc, dict):
-                raise AssertionError
-
-
-def rebuild(docs: dict) -> None:
-    table = {int(k): v for k, v in docs.items()}
-    {str(k): v for k, v in table.items()}
 
 
 def write_fsync(target: Path, data: bytes) -> None:

@@ -14,11 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from aghtrack.model import Commitment, Meeting, commitment_to_dict, meeting_to_dict
 from aghtrack.periods import parse_period
-from aghtrack.store import Store
+from aghtrack.store import Store, StoreDefect, read_store_bytes, table_kind
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PYTHON = sys.executable
@@ -102,8 +100,19 @@ def make_store(path: Path, commitments: int, *, meeting: Meeting = MEETING) -> N
 
 
 def tables(path: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = orjson.loads(path.read_bytes())
-    return loaded
+    """The store's tables with the blocks merged: commitments keyed by reference, journal
+    entries by number, as the record reads whatever its layout on disk."""
+    found = read_store_bytes(path.read_bytes())
+    assert not isinstance(found, StoreDefect), found
+    flat: dict[str, Any] = {"meta": found["meta"], "meetings": found.get("meetings", {})}
+    flat["commitments"], flat["journal"] = {}, {}
+    for name, table in found.items():
+        kind = table_kind(name)
+        if kind is not None and kind[0] == "commitments":
+            flat["commitments"].update({f"{kind[1]}.{key}": doc for key, doc in table.items()})
+        elif kind is not None and kind[0] == "journal":
+            flat["journal"].update(table)
+    return flat
 
 
 def commitments_by_ref(path: Path) -> dict[str, dict[str, Any]]:

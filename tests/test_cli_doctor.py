@@ -138,17 +138,17 @@ def test_a_missing_store_with_backups_is_refused_not_started_afresh(
 def test_malformed_commitments_are_reported_with_what_is_wrong(cli: Cli, store_path: Path) -> None:
     _record(cli, store_path, changes=2)
     tables = orjson.loads(store_path.read_bytes())
-    tables["commitments"]["1"]["status"] = "finished"
-    del tables["commitments"]["2"]["id"]
+    tables["commitments/9/0"]["1"]["status"] = "finished"
+    del tables["commitments/9/0"]["2"]["id"]
     tables["meta"]["1"]["last_seq"]["9"] = 1
     store_path.write_bytes(orjson.dumps(tables))
     result = cli("doctor", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["store"]["problems"] == [
-        "commitment entry 1 is malformed ('finished' is not a status. Valid statuses: open, "
+        "commitment 9.1 is malformed ('finished' is not a status. Valid statuses: open, "
         "in-progress, blocked, done, dropped, superseded.)",
-        "commitment entry 2 is malformed (no 'id')",
+        "commitment 9.2 is malformed (no 'id')",
     ]
     assert report["restorable_from"].endswith("store.json.bak1")
 

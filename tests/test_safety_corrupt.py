@@ -40,22 +40,35 @@ def _set_meta(key: str, value: object) -> Callable[[bytes], bytes]:
 DAMAGE: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "lone newline": (lambda raw: b"\n", "empty"),
     "empty file": (lambda raw: b"", "empty"),
-    "truncated": (lambda raw: raw[: len(raw) // 2], "not valid JSON"),
+    "truncated": (lambda raw: raw[: len(raw) // 2], "shorter than its header says"),
     "truncated to one byte": (lambda raw: raw[:1], "not valid JSON"),
     "NUL padding only": (lambda raw: b"\0" * len(raw), "NUL"),
     "NUL padding after the data": (lambda raw: raw + b"\0" * 4096, "NUL"),
-    "trailing garbage": (lambda raw: raw + b"\ngarbage", "not valid JSON"),
-    "two stores glued": (lambda raw: raw + raw, "not valid JSON"),
+    "trailing garbage": (lambda raw: raw + b"\ngarbage", "bytes after its end"),
+    "two stores glued": (lambda raw: raw + raw, "bytes after its end"),
+    "a table edited by hand": (
+        lambda raw: raw.replace(b"Commitment number 2:", b"Commitment number 7:"),
+        "does not match its checksum",
+    ),
+    "cut inside the header": (lambda raw: raw[: raw.index(b"\n") // 2], "not valid JSON"),
+    "a table index entry garbled": (
+        lambda raw: raw.replace(b'"sections":[[', b'"sections":[[7,', 1),
+        "table index has a malformed entry",
+    ),
+    "a table of a kind aghtrack never writes": (
+        _edit(lambda t: t.__setitem__("notes", {})),
+        "a table aghtrack does not know",
+    ),
     "[]": (lambda raw: b"[]", "expected a JSON object, found an array"),
     "null": (lambda raw: b"null", "found null"),
     "{}": (lambda raw: b"{}", "no aghtrack header"),
     "another program's JSON": (lambda raw: b'{"_default": {"1": {"a": 1}}}', "no aghtrack header"),
     "wrong shape: commitments a list": (
-        _edit(lambda t: t.__setitem__("commitments", [])),
-        "table 'commitments' is not an object",
+        _edit(lambda t: t.__setitem__("commitments/9/0", [])),
+        "table 'commitments/9/0' is not an object",
     ),
     "wrong shape: a document a string": (
-        _edit(lambda t: t["commitments"].__setitem__("1", "x")),  # type: ignore[attr-defined]
+        _edit(lambda t: t["commitments/9/0"].__setitem__("1", "x")),  # type: ignore[attr-defined]
         "malformed entry '1'",
     ),
     "wrong shape: a non-numeric document id": (
@@ -165,7 +178,7 @@ def test_figures_for_corrupt_stores() -> None:
 def test_a_malformed_commitment_is_refused_by_commands_that_read_it(
     cli: Cli, store_path: Path
 ) -> None:
-    raw = _edit(lambda t: t["commitments"]["2"].__setitem__("seq", "two"))(_good(store_path))  # type: ignore[index]
+    raw = _edit(lambda t: t["commitments/9/0"]["2"].__setitem__("seq", "two"))(_good(store_path))  # type: ignore[index]
     store_path.write_bytes(raw)
     for args in (["list"], ["list", "--json"], ["report", "--meeting", "9"], ["export"]):
         result = cli(*args)
@@ -178,7 +191,7 @@ def test_a_malformed_commitment_is_refused_by_commands_that_read_it(
 def test_a_commitment_with_an_invalid_meeting_key_is_reported_as_damage_not_bad_input(
     cli: Cli, store_path: Path
 ) -> None:
-    raw = _edit(lambda t: t["commitments"]["1"].__setitem__("meeting", "Not A Key!"))(  # type: ignore[index]
+    raw = _edit(lambda t: t["commitments/9/0"]["1"].__setitem__("meeting", "Not A Key!"))(  # type: ignore[index]
         _good(store_path)
     )
     store_path.write_bytes(raw)

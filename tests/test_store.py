@@ -16,12 +16,12 @@ from aghtrack.store import SCHEMA, Store
 
 def write_one(store: Store, doc: dict[str, object]) -> int:
     with store.transaction(at="2026-01-01T00:00:00Z", actor="t", command="test") as tx:
-        return tx.insert("commitments", doc)
+        return tx.insert("meetings", doc)
 
 
 def test_missing_store_reads_as_empty_and_is_not_created(store_path: Path) -> None:
     snapshot = Store(store_path).load()
-    assert snapshot.missing and snapshot.docs("commitments") == {}
+    assert snapshot.missing and snapshot.docs("meetings") == {}
     assert not store_path.exists() and not store_path.parent.exists()
 
 
@@ -29,7 +29,7 @@ def test_first_write_creates_the_store_and_its_directory(store_path: Path) -> No
     write_one(Store(store_path), {"a": 1})
     data = orjson.loads(store_path.read_bytes())
     assert data["meta"]["1"]["schema"] == SCHEMA
-    assert data["commitments"] == {"1": {"a": 1}}
+    assert data["meetings"] == {"1": {"a": 1}}
 
 
 def test_write_replaces_the_file_atomically_leaving_no_temp_files(store_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_a_failing_transaction_writes_nothing(store_path: Path) -> None:
     write_one(store, {"a": 1})
     before = store_path.read_bytes()
     with pytest.raises(RuntimeError), store.transaction(at="t", actor="t", command="x") as tx:
-        tx.insert("commitments", {"b": 2})
+        tx.insert("meetings", {"b": 2})
         raise RuntimeError("boom")
     assert store_path.read_bytes() == before
 
@@ -56,7 +56,7 @@ def test_stale_temp_files_are_ignored_and_cleaned_on_next_write(store_path: Path
     write_one(store, {"a": 1})
     stale = store_path.parent / f".{store_path.name}.dead.tmp"
     stale.write_bytes(b'{"half": ')
-    assert store.load().docs("commitments") == {"1": {"a": 1}}
+    assert store.load().docs("meetings") == {"1": {"a": 1}}
     write_one(store, {"b": 2})
     assert not stale.exists()
 
@@ -65,7 +65,7 @@ def test_backups_rotate_and_hold_previous_states(store_path: Path) -> None:
     store = Store(store_path, backups=2)
     for n in range(4):
         write_one(store, {"n": n})
-    newest = orjson.loads(store.backup_path(1).read_bytes())["commitments"]
+    newest = orjson.loads(store.backup_path(1).read_bytes())["meetings"]
     assert len(newest) == 3
     assert store.backup_path(2).exists() and not store.backup_path(3).exists()
 
@@ -77,7 +77,7 @@ CORRUPT = {
     "nul padding": b"\x00" * 64,
     "trailing garbage": b'{"meta": {"1": {"format": "aghtrack-store", "schema": 1}}} xx',
     "array": b"[]",
-    "wrong shape": b'{"meta": {"1": {"format": "aghtrack-store", "schema": 1}}, "commitments": []}',
+    "wrong shape": b'{"meta": {"1": {"format": "aghtrack-store", "schema": 1}}, "meetings": []}',
     "not ours": b'{"_default": {}}',
     "not utf-8": b'{"meta": {"1": {"format": "aghtrack-store", "schema": 1, "x": "\xff"}}}',
 }
@@ -114,7 +114,7 @@ HOLD_LOCK = textwrap.dedent(
     from aghtrack.store import Store
     store = Store(Path(sys.argv[1]))
     with store.transaction(at="t", actor="holder", command="hold") as tx:
-        tx.insert("commitments", {"held": True})
+        tx.insert("meetings", {"held": True})
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
     """
@@ -148,7 +148,7 @@ def test_a_killed_lock_holder_never_blocks_the_next_writer(store_path: Path) -> 
     os.kill(holder.pid, 9)
     holder.wait()
     write_one(Store(store_path, lock_timeout=2), {"after": True})
-    docs = Store(store_path).load().docs("commitments")
+    docs = Store(store_path).load().docs("meetings")
     assert list(docs.values()) == [{"after": True}]  # the killed holder's write never landed
 
 
@@ -156,13 +156,13 @@ def test_undo_reverts_inserts_and_replacements_and_never_reissues_ids(store_path
     store = Store(store_path)
     first = write_one(store, {"v": 1})
     with store.transaction(at="t", actor="t", command="edit") as tx:
-        tx.replace("commitments", first, {"v": 2})
+        tx.replace("meetings", first, {"v": 2})
     with store.transaction(at="t", actor="t", command="undo") as tx:
         assert tx.undo_last().command == "edit"
-    assert store.load().docs("commitments") == {"1": {"v": 1}}
+    assert store.load().docs("meetings") == {"1": {"v": 1}}
     with store.transaction(at="t", actor="t", command="undo") as tx:
         tx.undo_last()
-    assert store.load().docs("commitments") == {}
+    assert store.load().docs("meetings") == {}
     with pytest.raises(NothingToUndo), store.transaction(at="t", actor="t", command="undo") as tx:
         tx.undo_last()
     assert write_one(store, {"v": 3}) == 2

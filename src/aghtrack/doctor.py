@@ -16,7 +16,17 @@ from typing import Any
 from . import clock
 from .errors import AghtrackError, StoreError
 from .model import commitment_from_dict, meeting_from_dict
-from .store import Store, StoreDefect, Tables, read_store_bytes
+from .store import (
+    COMMITMENTS,
+    JOURNAL,
+    MEETINGS,
+    Store,
+    StoreDefect,
+    Tables,
+    commitments_table,
+    read_store_bytes,
+    table_kind,
+)
 
 #: Problems listed per file; a store broken everywhere would otherwise print thousands.
 MAX_LISTED = 5
@@ -136,7 +146,16 @@ def _check_tables(path: Path, tables: Tables) -> FileCheck:
     problems: list[str] = []
     warnings: list[str] = []
     meeting_keys: set[str] = set()
-    for doc_id, doc in tables["meetings"].items():
+    kinds = {name: table_kind(name) for name in tables if name != "meta"}
+    commitment_tables = [n for n, k in kinds.items() if k and k[0] == COMMITMENTS]
+    journal = {
+        key: entry
+        for name, k in kinds.items()
+        if k and k[0] == JOURNAL
+        for key, entry in tables[name].items()
+    }
+    meetings = tables.get(MEETINGS, {})
+    for doc_id, doc in meetings.items():
         try:
             meeting_keys.add(meeting_from_dict(doc).key)
         except (AghtrackError, KeyError, TypeError, ValueError, AttributeError) as e:
@@ -145,12 +164,17 @@ def _check_tables(path: Path, tables: Tables) -> FileCheck:
     ids: Counter[str] = Counter()
     top_seq: dict[str, int] = {}
     live = deleted = 0
-    for doc_id, doc in tables["commitments"].items():
+    for table, doc_id, doc in (
+        (name, doc_id, doc) for name in commitment_tables for doc_id, doc in tables[name].items()
+    ):
         try:
             c = commitment_from_dict(doc)
         except (AghtrackError, KeyError, TypeError, ValueError, AttributeError) as e:
-            problems.append(f"commitment entry {doc_id} is malformed ({_reason(e)})")
+            problems.append(f"commitment {_ref(table, doc_id)} is malformed ({_reason(e)})")
             continue
+        if (table, doc_id) != (commitments_table(c.meeting, c.seq), str(c.seq)):
+            # Found by its reference, it would not be found at all.
+            problems.append(f"commitment {c.ref} is filed as {table}/{doc_id}")
         refs[c.ref] += 1
         ids[c.id] += 1
         top_seq[c.meeting] = max(top_seq.get(c.meeting, 0), c.seq)
@@ -169,7 +193,7 @@ def _check_tables(path: Path, tables: Tables) -> FileCheck:
         for key, seq in top_seq.items()
         if last_seq.get(key, 0) < seq
     ]
-    for seq, entry in tables["journal"].items():
+    for seq, entry in journal.items():
         if not _journal_entry_ok(entry):
             problems.append(f"journal entry {seq} is malformed, so 'undo' could not use it")
     return FileCheck(
@@ -178,10 +202,10 @@ def _check_tables(path: Path, tables: Tables) -> FileCheck:
         problems=_cap(problems),
         warnings=_cap(warnings),
         generation=int(tables["meta"]["1"].get("generation", 0)),
-        meetings=len(tables["meetings"]),
+        meetings=len(meetings),
         commitments=live,
         deleted=deleted,
-        changes=len(tables["journal"]),
+        changes=len(journal),
     )
 
 
@@ -201,6 +225,12 @@ def _journal_entry_ok(entry: dict[str, Any]) -> bool:
             for docs in before.values()
         )
     )
+
+
+def _ref(table: str, doc_id: str) -> str:
+    """The reference a document in ``table`` is filed as, as officers write it (9.3)."""
+    kind = table_kind(table)
+    return f"{kind[1] if kind else table}.{doc_id}"
 
 
 def _count(n: int, noun: str) -> str:

@@ -43,7 +43,7 @@ from .model import (
     with_changes,
 )
 from .periods import DuePeriod
-from .store import Doc, JournalEntry, Snapshot, Store, Tables, Transaction
+from .store import COMMITMENTS, MEETINGS, Doc, JournalEntry, Snapshot, Store, Transaction
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
@@ -88,13 +88,12 @@ class Tracker:
     # --- reading --------------------------------------------------------------------------
 
     def meetings(self) -> list[Meeting]:
-        tables = self._snapshot().tables
-        found = [self._meeting(doc_id, doc) for doc_id, doc in tables["meetings"].items()]
+        docs = self._snapshot().docs(MEETINGS)
+        found = [self._meeting(doc_id, doc) for doc_id, doc in docs.items()]
         return sorted(found, key=lambda m: meeting_order(m.key))
 
     def meeting(self, key: str) -> Meeting:
-        tables = self._snapshot().tables
-        doc_id, doc = self._find_meeting(tables, key)
+        doc_id, doc = self._find_meeting(self._snapshot(), key)
         return self._meeting(doc_id, doc)
 
     def meeting_keys(self) -> list[str]:
@@ -111,51 +110,48 @@ class Tracker:
         when = clock.today(as_of)
         if flt.meeting is not None:
             self.meeting(flt.meeting)
-        docs = self._snapshot().tables["commitments"]
-        # Cheap pre-filter on the raw documents: most listings are of one meeting.
+        # Most listings are of one meeting: only its tables are read from the file.
         chosen = [
             self._commitment(doc_id, doc)
-            for doc_id, doc in docs.items()
-            if not doc.get("deleted") and (flt.meeting is None or doc.get("meeting") == flt.meeting)
+            for _, doc_id, doc in self._snapshot().commitments(flt.meeting)
+            if not doc.get("deleted")
         ]
         return sort_commitments((c for c in chosen if flt.matches(c, when)), sort)
 
     def commitment(self, ref: str) -> Commitment:
-        tables = self._snapshot().tables
-        doc_id, doc = self._resolve(tables, ref)
+        _, doc_id, doc = self._resolve(self._snapshot(), ref)
         return self._commitment(doc_id, doc)
 
     def history(self, ref: str | None = None) -> list[HistoryEntry]:
         """Journal entries, newest first; with a reference, those that touched it."""
-        doc_id = None
+        table, doc_id = "", 0
         if ref is not None:
-            doc_id, _ = self._resolve(self._snapshot().tables, ref, include_deleted=True)
+            table, doc_id, _ = self._resolve(self._snapshot(), ref, include_deleted=True)
         return [
             HistoryEntry(e.seq, e.at, e.by, e.command, e.summary, e.undone_by)
             for e in self.store.journal(self._snapshot())
-            if doc_id is None or e.touches("commitments", doc_id)
+            if ref is None or e.touches(table, doc_id)
         ]
 
     # --- meetings -------------------------------------------------------------------------
 
     def add_meeting(self, meeting: Meeting) -> Meeting:
         with self._transaction("meeting add") as tx:
-            tables = tx.snapshot.tables
-            if self._meeting_doc_id(tables, meeting.key) is not None:
+            if self._meeting_doc_id(tx.snapshot, meeting.key) is not None:
                 raise DuplicateMeeting(
                     f"Meeting '{meeting.key}' already exists; "
                     f"use 'aghtrack meeting update {meeting.key}' to change it."
                 )
-            tx.insert("meetings", meeting_to_dict(meeting))
+            tx.insert(MEETINGS, meeting_to_dict(meeting))
             tx.summary = f"Added meeting {meeting.key}: {_short(meeting.title)}"
         return meeting
 
     def update_meeting(self, key: str, changes: Mapping[str, Any]) -> Meeting:
         with self._transaction("meeting update") as tx:
-            doc_id, doc = self._find_meeting(tx.snapshot.tables, key)
+            doc_id, doc = self._find_meeting(tx.snapshot, key)
             merged = {**doc, **{k: v for k, v in changes.items() if v is not UNSET}}
             meeting = meeting_from_dict(merged)
-            tx.replace("meetings", doc_id, meeting_to_dict(meeting))
+            tx.replace(MEETINGS, doc_id, meeting_to_dict(meeting))
             tx.summary = f"Updated meeting {meeting.key}: {', '.join(sorted(changes))}"
         return meeting
 
@@ -185,7 +181,7 @@ class Tracker:
         tags_ = clean_names(tags, "tag")
         with self._transaction("add-action") as tx:
             key = normalise_meeting_key(meeting)
-            self._find_meeting(tx.snapshot.tables, key)
+            self._find_meeting(tx.snapshot, key)
             stamp = clock.now()
             commitment = Commitment(
                 id=new_id(),
@@ -201,7 +197,7 @@ class Tracker:
                 created=stamp,
                 updated=stamp,
             )
-            tx.insert("commitments", commitment_to_dict(commitment))
+            tx.insert(COMMITMENTS, commitment_to_dict(commitment))
             tx.summary = f"Added {commitment.ref}: {_short(text)}"
         return commitment
 
@@ -306,10 +302,10 @@ class Tracker:
         describe: Callable[[Commitment], str],
     ) -> Commitment:
         with self._transaction(command) as tx:
-            doc_id, doc = self._resolve(tx.snapshot.tables, ref)
+            table, doc_id, doc = self._resolve(tx.snapshot, ref)
             before = self._commitment(doc_id, doc)
             after = with_changes(apply(before), updated=clock.now())
-            tx.replace("commitments", doc_id, commitment_to_dict(after))
+            tx.replace(table, doc_id, commitment_to_dict(after))
             tx.summary = describe(after)
         return after
 
@@ -330,40 +326,42 @@ class Tracker:
             ) from None
 
     @staticmethod
-    def _meeting_doc_id(tables: Tables, key: str) -> int | None:
-        for doc_id, doc in tables["meetings"].items():
+    def _meeting_doc_id(snapshot: Snapshot, key: str) -> int | None:
+        for doc_id, doc in snapshot.docs(MEETINGS).items():
             if doc.get("key") == key:
                 return int(doc_id)
         return None
 
-    def _find_meeting(self, tables: Tables, raw_key: str) -> tuple[int, Doc]:
+    def _find_meeting(self, snapshot: Snapshot, raw_key: str) -> tuple[int, Doc]:
         key = normalise_meeting_key(raw_key)
-        doc_id = self._meeting_doc_id(tables, key)
+        doc_id = self._meeting_doc_id(snapshot, key)
         if doc_id is None:
             known = sorted(
-                (d.get("key", "") for d in tables["meetings"].values()), key=meeting_order
+                (d.get("key", "") for d in snapshot.docs(MEETINGS).values()), key=meeting_order
             )
             hint = f" Known meetings: {', '.join(known)}." if known else " No meetings yet."
             raise UnknownMeeting(f"No meeting '{key}'.{hint}")
-        return doc_id, tables["meetings"][str(doc_id)]
+        return doc_id, snapshot.docs(MEETINGS)[str(doc_id)]
 
     def _resolve(
-        self, tables: Tables, raw_ref: str, *, include_deleted: bool = False
-    ) -> tuple[int, Doc]:
-        """A reference is ``MEETING.N`` as displayed, or any unique prefix of the id."""
+        self, snapshot: Snapshot, raw_ref: str, *, include_deleted: bool = False
+    ) -> tuple[str, int, Doc]:
+        """A reference is ``MEETING.N`` as displayed (found in its meeting's table, without
+        reading the others), or any unique prefix of the id (which reads them all)."""
         ref = raw_ref.strip().lower()
-        docs = tables["commitments"]
-        matches: list[str] = []
+        matches: list[tuple[str, str, Doc]] = []
         if "." in ref:
             meeting, _, seq = ref.rpartition(".")
-            if seq.isdigit():
-                matches = [
-                    k
-                    for k, d in docs.items()
-                    if d.get("meeting") == meeting and d.get("seq") == int(seq)
-                ]
+            if seq.isascii() and seq.isdigit() and meeting:
+                found = snapshot.commitment(meeting, int(seq))
+                if found is not None:
+                    matches = [(found[0], str(int(seq)), found[1])]
         elif _ID_PREFIX.fullmatch(ref):
-            matches = [k for k, d in docs.items() if str(d.get("id", "")).startswith(ref)]
+            matches = [
+                (table, doc_id, doc)
+                for table, doc_id, doc in snapshot.commitments()
+                if str(doc.get("id", "")).startswith(ref)
+            ]
         if len(matches) > 1:
             raise AmbiguousReference(
                 f"'{raw_ref}' matches {len(matches)} commitments; give more of the id."
@@ -373,13 +371,13 @@ class Tracker:
                 f"No commitment '{raw_ref}'. References look like 9.3 (meeting 9, third "
                 "commitment) or the start of an id; 'aghtrack list' shows them."
             )
-        doc = docs[matches[0]]
+        table, doc_id, doc = matches[0]
         if doc.get("deleted") and not include_deleted:
             raise UnknownReference(
                 f"{doc.get('meeting')}.{doc.get('seq')} was deleted; "
                 f"'aghtrack history {doc.get('meeting')}.{doc.get('seq')}' shows its record."
             )
-        return int(matches[0]), doc
+        return table, int(doc_id), doc
 
 
 def _fields(changes: Mapping[str, Any]) -> str:

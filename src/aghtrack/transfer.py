@@ -53,7 +53,7 @@ from .model import (
     require_text,
 )
 from .periods import DuePeriod, parse_date, parse_period
-from .store import Doc, Store, Tables
+from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -214,20 +214,20 @@ def export_document(store: Store) -> dict[str, Any]:
     """Everything in the store in the exchange format, meetings and commitments in reading
     order (meeting, then number). Deleted commitments are included, marked, so nothing is lost."""
     with _bulk():
-        tables = store.load().tables
+        snapshot = store.load()
         return {
             "format": FORMAT,
             "version": VERSION,
-            "meetings": [meeting_to_dict(m) for m in _stored_meetings(store, tables)],
-            "actions": [commitment_to_dict(c) for c in _stored_commitments(store, tables)],
+            "meetings": [meeting_to_dict(m) for m in _stored_meetings(store, snapshot)],
+            "actions": [commitment_to_dict(c) for c in _stored_commitments(store, snapshot)],
         }
 
 
 def csv_rows(store: Store) -> list[dict[str, str]]:
     """The live (not deleted) commitments as CSV_COLUMNS cells, ready for ``render``."""
     with _bulk():
-        tables = store.load().tables
-        return [csv_row(c) for c in _stored_commitments(store, tables) if not c.deleted]
+        snapshot = store.load()
+        return [csv_row(c) for c in _stored_commitments(store, snapshot) if not c.deleted]
 
 
 def csv_row(c: Commitment) -> dict[str, str]:
@@ -252,9 +252,9 @@ def csv_row(c: Commitment) -> dict[str, str]:
     }
 
 
-def _stored_meetings(store: Store, tables: Tables) -> list[Meeting]:
+def _stored_meetings(store: Store, snapshot: Snapshot) -> list[Meeting]:
     meetings = []
-    for doc_id, doc in tables["meetings"].items():
+    for doc_id, doc in snapshot.docs(MEETINGS).items():
         try:
             meetings.append(meeting_from_dict(doc))
         except (BadInput, KeyError, TypeError, ValueError) as e:
@@ -262,10 +262,10 @@ def _stored_meetings(store: Store, tables: Tables) -> list[Meeting]:
     return sorted(meetings, key=lambda m: meeting_order(m.key))
 
 
-def _stored_commitments(store: Store, tables: Tables) -> list[Commitment]:
+def _stored_commitments(store: Store, snapshot: Snapshot) -> list[Commitment]:
     commitments = []
     checker = _Checker()
-    for doc_id, doc in tables["commitments"].items():
+    for _, doc_id, doc in snapshot.commitments():
         try:
             commitments.append(checker.row((0, 0), "", doc).commitment)
         except (BadInput, KeyError, TypeError, ValueError) as e:
@@ -326,13 +326,13 @@ def _write(
 ) -> ImportResult:
     stamp = clock.now()
     with store.transaction(at=stamp, actor=actor, command="import") as tx:
-        tables = tx.snapshot.tables
-        new_meetings, meetings_present = _against_store_meetings(tables, meetings)
-        new_rows, present = _against_store_actions(tables, rows, meetings, problems)
+        snapshot = tx.snapshot
+        new_meetings, meetings_present = _against_store_meetings(snapshot, meetings)
+        new_rows, present = _against_store_actions(snapshot, rows, meetings, problems)
         problems.raise_if_any()
 
         if new_meetings:
-            tx.insert_many("meetings", [meeting_to_dict(m) for m in new_meetings])
+            tx.insert_many(MEETINGS, [meeting_to_dict(m) for m in new_meetings])
         for row in new_rows:
             if row.seq_given:
                 tx.reserve_seq(row.commitment.meeting, row.commitment.seq)
@@ -346,7 +346,7 @@ def _write(
             doc["updated"] = doc["updated"] or doc["created"]
             docs.append(doc)
         if docs:
-            tx.insert_many("commitments", docs)
+            tx.insert_many(COMMITMENTS, docs)
         tx.summary = (
             f"Imported {_count(len(docs), 'commitment')} and "
             f"{_count(len(new_meetings), 'meeting')} from {name}"
@@ -743,24 +743,24 @@ def _check_due_by(action: Mapping[str, Any], c: Commitment) -> None:
 
 
 def _against_store_meetings(
-    tables: Tables, meetings: Mapping[str, Meeting]
+    snapshot: Snapshot, meetings: Mapping[str, Meeting]
 ) -> tuple[list[Meeting], int]:
-    stored = {doc.get("key") for doc in tables["meetings"].values()}
+    stored = {doc.get("key") for doc in snapshot.docs(MEETINGS).values()}
     new = [m for key, m in meetings.items() if key not in stored]
     return new, len(meetings) - len(new)
 
 
 def _against_store_actions(
-    tables: Tables,
+    snapshot: Snapshot,
     rows: Sequence[_Row],
     meetings: Mapping[str, Meeting],
     problems: _Problems,
 ) -> tuple[list[_Row], int]:
     """Rows not yet in the store, after checking their meetings and numbers against it."""
-    known = {doc.get("key") for doc in tables["meetings"].values()} | set(meetings)
+    known = {doc.get("key") for doc in snapshot.docs(MEETINGS).values()} | set(meetings)
     stored_ids: set[str] = set()
     stored_refs: dict[tuple[str, int], str] = {}
-    for doc in tables["commitments"].values():
+    for _, _, doc in snapshot.commitments():
         stored_ids.add(doc.get("id", ""))
         stored_refs[(doc.get("meeting", ""), doc.get("seq", 0))] = doc.get("id", "")
     new: list[_Row] = []

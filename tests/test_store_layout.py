@@ -1,0 +1,269 @@
+"""The sectioned layout (schema 2): a command reads only the tables it needs, every table is
+checked against the header, any JSON tool still reads the file, and schema 1 stores are read and
+upgraded without losing their history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tinydb import TinyDB
+
+from aghtrack.errors import CorruptStore
+from aghtrack.store import CHUNK, SCHEMA, Store, commitments_table, read_store_bytes, serialise
+from aghtrack.tracker import Tracker
+
+from ._safety import make_store, tables
+from .conftest import Cli
+
+
+def _doc(meeting: str, seq: int, **extra: Any) -> dict[str, Any]:
+    return {"meeting": meeting, "seq": seq, "ref": f"{meeting}.{seq}", "text": f"t{seq}", **extra}
+
+
+def _add(store: Store, docs: list[dict[str, Any]]) -> None:
+    with store.transaction(at="2026-01-01T00:00:00Z", actor="t", command="add") as tx:
+        tx.insert_many("commitments", docs)
+
+
+def test_commitments_are_filed_by_meeting_and_block_of_numbers(store_path: Path) -> None:
+    store = Store(store_path)
+    _add(store, [_doc("9", 1), _doc("9", CHUNK - 1), _doc("9", CHUNK), _doc("10", 3)])
+    snapshot = store.load()
+    assert snapshot.table_names("commitments") == [
+        "commitments/10/0",
+        "commitments/9/0",
+        "commitments/9/1",
+    ]
+    assert commitments_table("9", CHUNK) == "commitments/9/1"
+    assert snapshot.commitment("9", CHUNK) == ("commitments/9/1", _doc("9", CHUNK))
+    assert snapshot.commitment("9", 2) is None
+
+
+def test_reading_one_meeting_parses_only_its_tables(store_path: Path) -> None:
+    store = Store(store_path)
+    _add(store, [_doc(str(m), n) for m in range(1, 6) for n in range(1, 4)])
+    snapshot = store.load()
+    assert set(snapshot.tables) == {"meta"}  # the header only
+    assert [d["ref"] for _, _, d in snapshot.commitments("3")] == ["3.1", "3.2", "3.3"]
+    assert set(snapshot.tables) == {"meta", "commitments/3/0"}
+
+
+def test_a_write_copies_untouched_tables_byte_for_byte(store_path: Path) -> None:
+    store = Store(store_path)
+    _add(store, [_doc(str(m), 1) for m in range(1, 4)])
+    before = store_path.read_bytes()
+    _add(store, [_doc("2", 2)])
+    after = store_path.read_bytes()
+    for untouched in (b'"commitments/1/0":', b'"commitments/3/0":'):
+        line = next(x for x in before.split(b"\n") if x.startswith(untouched))
+        assert line in after.split(b"\n")
+    assert tables(store_path)["commitments"]["2.2"]["text"] == "t2"
+
+
+def test_the_file_is_one_json_object_that_tinydb_itself_reads(cli: Cli, store_path: Path) -> None:
+    make_store(store_path, 3)
+    assert cli("note", "9.2", "Progress reported").exit_code == 0
+    whole = json.loads(store_path.read_text(encoding="utf-8"))
+    assert whole["meta"]["1"]["schema"] == SCHEMA
+    db = TinyDB(store_path, access_mode="r")
+    try:
+        assert db.table("commitments/9/0").get(doc_id=2)["notes"][0]["text"] == "Progress reported"
+        assert [m["key"] for m in db.table("meetings").all()] == ["9"]
+    finally:
+        db.close()
+
+
+def test_a_store_rewritten_by_a_json_tool_is_read_and_put_back_in_layout(
+    cli: Cli, store_path: Path
+) -> None:
+    make_store(store_path, 3)
+    pretty = json.dumps(json.loads(store_path.read_bytes()), indent=2, ensure_ascii=False)
+    store_path.write_text(pretty, encoding="utf-8")
+    listed = json.loads(cli("list", "--json").stdout)
+    assert [c["ref"] for c in listed] == ["9.1", "9.2", "9.3"]
+    assert store_path.read_text(encoding="utf-8") == pretty  # reading never rewrites
+    assert cli("note", "9.1", "Seen").exit_code == 0
+    assert store_path.read_bytes().startswith(b'{"meta":{"1":')
+    assert cli("undo").exit_code == 0
+    assert json.loads(cli("show", "9.1", "--json").stdout)["notes"] == []
+
+
+def test_damage_in_a_table_the_command_does_not_read_is_still_refused(
+    cli: Cli, store_path: Path
+) -> None:
+    store = Store(store_path)
+    make_store(store_path, 3)
+    _add(store, [_doc("9", CHUNK + 1)])
+    raw = store_path.read_bytes()
+    damaged = raw.replace(b'"text":"t501"', b'"text":"t999"')
+    assert damaged != raw
+    store_path.write_bytes(damaged)
+    result = cli("show", "9.1")  # reads commitments/9/0; the damage is in commitments/9/1
+    assert result.exit_code == 1 and "commitments/9/1" in result.stderr
+    assert store_path.read_bytes() == damaged
+
+
+# --- schema 1 ---------------------------------------------------------------------------------
+
+
+def _schema_1_store() -> dict[str, Any]:
+    """A store as aghtrack 0.1 wrote it: commitment doc ids unrelated to numbers, one journal
+    holding an import, a note (before-image) and an add that was later undone."""
+    meeting = {"key": "9", "title": "Ninth", "date": "2015-05-06"}
+
+    def c(seq: int, notes: list[Any]) -> dict[str, Any]:
+        return {
+            "id": f"00000000-0000-4000-8000-{seq:012x}",
+            "meeting": "9",
+            "seq": seq,
+            "ref": f"9.{seq}",
+            "text": f"Commitment {seq}",
+            "kind": "agreed",
+            "owners": ["Members"],
+            "status": "open",
+            "notes": notes,
+            "created": "2015-05-06T00:00:00Z",
+            "updated": "2015-05-06T00:00:00Z",
+        }
+
+    note = {"on": "2015-06-01", "by": "alice", "text": "Drafted"}
+    return {
+        "meta": {
+            "1": {
+                "format": "aghtrack-store",
+                "schema": 1,
+                "generation": 4,
+                "last_seq": {"9": 3},
+                "last_doc_id": {"meetings": 1, "commitments": 7},
+            }
+        },
+        "meetings": {"1": meeting},
+        "commitments": {"5": c(1, []), "6": c(2, [note])},
+        "journal": {
+            "1": {
+                "at": "a",
+                "by": "x",
+                "command": "import",
+                "summary": "Imported",
+                "created": {"meetings": [1], "commitments": [5, 6]},
+                "before": {},
+                "undone_by": None,
+                "undoes": None,
+            },
+            "2": {
+                "at": "b",
+                "by": "alice",
+                "command": "note",
+                "summary": "Noted on 9.2",
+                "created": {},
+                "before": {"commitments": {"6": c(2, [])}},
+                "undone_by": None,
+                "undoes": None,
+            },
+            "3": {
+                "at": "c",
+                "by": "bob",
+                "command": "add-action",
+                "summary": "Added 9.3",
+                "created": {"commitments": [7]},
+                "before": {},
+                "undone_by": 4,
+                "undoes": None,
+            },
+            "4": {
+                "at": "d",
+                "by": "bob",
+                "command": "undo",
+                "summary": "Undid #3",
+                "created": {},
+                "before": {"commitments": {"7": c(3, [])}},
+                "undone_by": None,
+                "undoes": 3,
+            },
+        },
+    }
+
+
+def test_a_schema_1_store_is_read_as_it_is_and_upgraded_by_the_next_write(
+    cli: Cli, store_path: Path
+) -> None:
+    store_path.parent.mkdir(parents=True)
+    raw = orjson.dumps(_schema_1_store())
+    store_path.write_bytes(raw)
+    assert [c["ref"] for c in json.loads(cli("list", "--json").stdout)] == ["9.1", "9.2"]
+    history = json.loads(cli("history", "9.2", "--json").stdout)
+    assert [h["command"] for h in history] == ["note", "import"]
+    assert store_path.read_bytes() == raw
+    # The first write upgrades the file; the note made under schema 1 can still be undone.
+    assert cli("undo").exit_code == 0
+    upgraded = store_path.read_bytes()
+    assert upgraded.startswith(b'{"meta":') and b'"schema":2' in upgraded.split(b"\n")[0]
+    assert json.loads(cli("show", "9.2", "--json").stdout)["notes"] == []
+    assert cli("add-action", "Next one", "--meeting", "9").stdout.strip() == "9.4"
+    assert cli("doctor").exit_code == 0
+
+
+def test_the_upgrade_keeps_every_document_and_journal_entry() -> None:
+    found = read_store_bytes(orjson.dumps(_schema_1_store()))
+    assert isinstance(found, dict)
+    assert sorted(found["commitments/9/0"]) == ["1", "2"]
+    journal = found["journal/0"]
+    assert sorted(journal, key=int) == ["1", "2", "3", "4"]
+    assert journal["1"]["created"] == {"meetings": [1], "commitments/9/0": [1, 2]}
+    assert list(journal["2"]["before"]) == ["commitments/9/0"]
+    assert journal["4"]["before"] == {
+        "commitments/9/0": {"3": journal["4"]["before"]["commitments/9/0"]["3"]}
+    }
+    assert found["meta"]["1"]["last_doc_id"] == {"meetings": 1, "journal": 4}
+
+
+def test_a_schema_1_store_with_two_commitments_on_one_reference_is_refused(
+    store_path: Path,
+) -> None:
+    old = _schema_1_store()
+    old["commitments"]["9"] = {**old["commitments"]["5"], "id": "other"}
+    store_path.parent.mkdir(parents=True)
+    store_path.write_bytes(orjson.dumps(old))
+    with pytest.raises(CorruptStore, match=r"both 9\.1"):
+        Tracker(Store(store_path), actor="t").commitments()
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_meeting_keys = st.sampled_from(["9", "10", "manila-2015", "a-b-c"])
+_texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_meeting_keys, st.integers(1, 3 * CHUNK), _texts), min_size=1, max_size=30)
+)
+def test_any_set_of_commitments_reads_back_the_same_after_serialising(
+    rows: list[tuple[str, int, str]],
+) -> None:
+    tables_in: dict[str, dict[str, Any]] = {
+        "meta": {"1": {"format": "aghtrack-store", "schema": SCHEMA, "generation": 1}},
+        "meetings": {},
+    }
+    for meeting, seq, text in rows:
+        tables_in.setdefault(commitments_table(meeting, seq), {})[str(seq)] = _doc(
+            meeting, seq, text=text
+        )
+    raw = serialise(tables_in)
+    assert json.loads(raw) is not None  # one JSON document
+    back = read_store_bytes(raw)
+    assert isinstance(back, dict)
+    assert {k: v for k, v in back.items() if k != "meta"} == {
+        k: v for k, v in tables_in.items() if k != "meta"
+    }
+    # Any single changed byte in a table is noticed.
+    body_start = raw.index(b"\n") + 1
+    where = body_start + (len(raw) - body_start) // 2
+    flipped = raw[:where] + bytes([raw[where] ^ 0x01]) + raw[where + 1 :]
+    assert not isinstance(read_store_bytes(flipped), dict)

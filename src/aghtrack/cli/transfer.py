@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import transfer
 from .app import app, session
+
+if TYPE_CHECKING:
+    from ..transfer import ProgressCallback
 
 
 class TransferFormat(StrEnum):
@@ -59,6 +61,8 @@ def import_(
 
     tracker = session(ctx).tracker()
     with _progress_bar(f"Importing {file.name}") as progress:
+        from .. import transfer
+
         result = transfer.import_file(
             tracker.store,
             file,
@@ -97,7 +101,7 @@ def export(
     Example: aghtrack export --output record.json
     Example: aghtrack export --format csv > commitments.csv
     """
-    from .. import render
+    from .. import render, transfer
 
     store = session(ctx).tracker(reading=True).store
     if fmt is TransferFormat.JSON:
@@ -118,7 +122,7 @@ def export(
 
 
 @contextmanager
-def _progress_bar(description: str) -> Iterator[transfer.ProgressCallback | None]:
+def _progress_bar(description: str) -> Iterator[ProgressCallback | None]:
     """A Rich progress bar on stderr, only when a person is watching it."""
     if not sys.stderr.isatty():
         yield None

@@ -8,6 +8,7 @@ through ``visible`` (control characters shown as ``\\x1b``-style escapes) and in
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -95,13 +96,12 @@ def meeting_json(meeting: Meeting, counts: dict[Status, int] | None = None) -> s
 
 
 def status_text(c: Commitment, as_of: date) -> Text:
+    label = _status_label(c, as_of)
     if c.is_overdue(as_of):
-        return safe_text(f"{c.status.value} (overdue)", "bold red")
-    if not c.is_work:
-        return safe_text(f"{c.status.value} (info)", "dim")
-    if c.status is Status.DONE:
-        return safe_text(c.status.value, "dim")
-    return safe_text(c.status.value)
+        return safe_text(label, "bold red")
+    if not c.is_work or c.status is Status.DONE:
+        return safe_text(label, "dim")
+    return safe_text(label)
 
 
 def owners_label(c: Commitment) -> str:
@@ -268,9 +268,53 @@ def print_renderable(renderable: Any) -> None:
     console().print(renderable)
 
 
+def styled_output() -> bool:
+    """Whether stdout gets Rich's styled tables: a terminal, or colour forced as Rich honours
+    it (``FORCE_COLOR``). Files and pipes get the plain layout, which is much faster."""
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
 def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:
-    if commitments:
+    if not commitments:
+        return
+    if styled_output():
         print_renderable(commitments_table(commitments, as_of))
+    else:
+        sys.stdout.write(commitments_plain_table(commitments, as_of))
+
+
+def commitments_plain_table(
+    commitments: Sequence[Commitment], as_of: date, width: int | None = None
+) -> str:
+    """The list table for a file or pipe: same columns, no colour, laid out without Rich."""
+    from . import plain
+
+    columns = [
+        plain.Column("Ref"),
+        plain.Column("Commitment", ratio=3),
+        plain.Column("Owners", ratio=1),
+        plain.Column("Due"),
+        plain.Column("Status"),
+    ]
+    rows = [
+        (
+            one_line(c.ref),
+            visible(c.text),
+            visible(owners_label(c)),
+            one_line(c.due.text if c.due else "-"),
+            _status_label(c, as_of),
+        )
+        for c in commitments
+    ]
+    return plain.table(columns, rows, width or plain.output_width())
+
+
+def _status_label(c: Commitment, as_of: date) -> str:
+    if c.is_overdue(as_of):
+        return f"{c.status.value} (overdue)"
+    if not c.is_work:
+        return f"{c.status.value} (info)"
+    return c.status.value
 
 
 def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None) -> dict[str, Any]:

@@ -89,9 +89,25 @@ def test_restore_brings_back_the_newest_good_backup_and_keeps_the_damaged_file(
     }  # backups untouched, nothing deleted
     listed = json.loads(cli("list", "--json").stdout)
     assert [c["ref"] for c in listed] == ["9.1", "9.2"]
-    # The counters come back with the backup: 9.3 and 9.4, issued after it, are lost with the
-    # damaged versions and can be issued again (the restore message warns of this).
+    # Nothing readable is left that saw 9.3 and 9.4 issued (the damaged file's header and the
+    # newest backup are both gone), so the counters are the backup's own.
     assert cli("add-action", "After the repair", "-m", "9").stdout == "9.3\n"
+
+
+def test_a_restore_never_lets_a_reference_be_issued_twice(cli: Cli, store_path: Path) -> None:
+    """9.3 and 9.4 were issued after the backup that gets restored; the damaged store's header
+    still says so, and the restored store keeps counting from there."""
+    _record(cli, store_path)
+    raw = store_path.read_bytes()
+    store_path.write_bytes(raw.replace(b"Commitment 4", b"Commitment X"))  # a table damaged
+    store_path.with_name("store.json.bak1").write_bytes(b"[]")
+    store_path.with_name("store.json.bak2").write_bytes(b"[]")
+    result = cli("doctor", "--restore", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "from store.json.bak3" in result.stderr
+    assert [c["ref"] for c in json.loads(cli("list", "--json").stdout)] == ["9.1"]
+    assert cli("add-action", "After the repair", "-m", "9").stdout == "9.5\n"
+    assert cli("doctor").exit_code == 0
 
 
 def test_restore_asks_first_and_without_a_terminal_needs_yes(cli: Cli, store_path: Path) -> None:

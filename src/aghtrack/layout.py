@@ -267,6 +267,43 @@ def _read_header(
     return meta, index
 
 
+def header_meta(path: Path) -> Doc | None:
+    """The ``meta`` header of a store file in the sectioned layout, even if its tables are
+    damaged or cut short, or None. Its counters are evidence of the numbers already issued."""
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 24)
+    except OSError:
+        return None
+    if not first.startswith(_HEAD) or not first.endswith((_LINE_END, _LAST_END)):
+        return None
+    try:
+        meta_table = orjson.loads(first[len(_HEAD) : -2])
+    except orjson.JSONDecodeError:
+        return None
+    meta = meta_table.get("1") if isinstance(meta_table, dict) else None
+    if not isinstance(meta, dict) or _meta_defect(meta) is not None:
+        return None
+    return meta
+
+
+def merge_counters(meta: Doc, others: Iterator[Doc]) -> bool:
+    """Raise ``meta``'s reference and id counters to the highest any other copy reached, so
+    that a restored backup never issues a number again. Returns whether anything moved."""
+    moved = False
+    for other in others:
+        for counter in ("last_seq", "last_doc_id"):
+            mine: dict[str, int] = meta.setdefault(counter, {})
+            for key, value in other.get(counter, {}).items():
+                if value > mine.get(key, 0):
+                    mine[key] = value
+                    moved = True
+        if int(other.get("generation", 0)) > int(meta.get("generation", 0)):
+            meta["generation"] = int(other["generation"])
+            moved = True
+    return moved
+
+
 def _damaged_section(name: str, data: bytes) -> StoreDefect:
     if b"\x00" in data:
         return StoreDefect("it holds NUL bytes, as a file cut short by a crash does")

@@ -47,7 +47,9 @@ from .layout import (
     commitments_table,
     empty_tables,
     encode,
+    header_meta,
     journal_table,
+    merge_counters,
     open_tables,
     parse_store,
     read_store_bytes,
@@ -421,8 +423,15 @@ class Store:
         """Replace the store with ``data`` (a checked backup), keeping the current file aside as
         ``store.json.damaged-STAMP``; nothing is deleted and the backups are not rotated, so
         the good versions stay where they were. Call it holding ``locked()``. Returns the path
-        the old file was kept at, or None if there was no store file."""
-        parse_store(data, self.path)
+        the old file was kept at, or None if there was no store file.
+
+        The reference counters are raised to the highest that the damaged file's header or any
+        backup reached: 9.4, issued after the backup was taken, is lost with the damaged file,
+        but it is never issued again to a different commitment."""
+        tables = parse_store(data, self.path)
+        seen = (self.path, *self.backup_paths())
+        if merge_counters(tables["meta"]["1"], (m for p in seen if (m := header_meta(p)))):
+            data = serialise(tables)
         aside: Path | None = None
         if self.path.exists():
             aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")

@@ -13,7 +13,13 @@ from aghtrack import render
 from aghtrack.model import Commitment
 from aghtrack.render import plain
 
-COLUMNS = [plain.Column("Ref"), plain.Column("Text", ratio=3), plain.Column("Who", ratio=1)]
+COLUMNS = [plain.Column("Ref"), plain.Column("Text", ratio=1), plain.Column("Who", ratio=1)]
+#: The report's shape: weighted ratios and a capped column.
+WEIGHTED = [
+    plain.Column("Ref"),
+    plain.Column("Text", ratio=2),
+    plain.Column("Who", ratio=1, max_width=12),
+]
 _words = st.text(
     st.characters(codec="utf-8", categories=["L", "N", "P", "S"], exclude_characters="│┃"),
     min_size=1,
@@ -33,11 +39,13 @@ _words = st.text(
         max_size=8,
     ),
     width=st.integers(40, 200),
+    columns=st.sampled_from([COLUMNS, WEIGHTED]),
+    rules=st.booleans(),
 )
 def test_any_table_fits_keeps_every_reference_whole_and_loses_no_word(
-    rows: list[tuple[str, str, str]], width: int
+    rows: list[tuple[str, str, str]], width: int, columns: list[plain.Column], rules: bool
 ) -> None:
-    out = plain.table(COLUMNS, rows, width)
+    out = plain.table(columns, rows, width, rules=rules)
     lines = out.splitlines()
     assert all(plain.cell_len(line) <= width for line in lines), out
     body = [line.split("│")[1:-1] for line in lines if line.startswith("│")]

@@ -92,6 +92,6 @@ def report(
         rendering.write_atomic(output, rendering.render_report(found, fmt.value))
         render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
     elif fmt is ReportFormat.TABLE:
-        render.print_renderable(rendering.terminal_report(found))
+        rendering.print_terminal_report(found)
     else:
         render.write_raw(rendering.render_report(found, fmt.value))

@@ -291,7 +291,7 @@ def commitments_plain_table(
 
     columns = [
         plain.Column("Ref"),
-        plain.Column("Commitment", ratio=3),
+        plain.Column("Commitment", ratio=1),
         plain.Column("Owners", ratio=1),
         plain.Column("Due"),
         plain.Column("Status"),

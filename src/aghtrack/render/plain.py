@@ -21,8 +21,11 @@ DEFAULT_WIDTH = 80
 @dataclass(frozen=True)
 class Column:
     header: str
-    #: Flexible columns wrap and share the width the others leave (non-zero: flexible).
+    #: Flexible columns (ratio > 0) wrap; when the table is too wide they give up width in
+    #: this ratio, the widest first (as Rich does).
     ratio: int = 0
+    #: Wrap at this width even when there is room (flexible columns only).
+    max_width: int | None = None
 
 
 def output_width() -> int:
@@ -87,25 +90,35 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
     for row in rows:
         for i, cell in enumerate(row):
             natural[i] = max(natural[i], cell_len(cell))
+    flexible = [i for i, c in enumerate(columns) if c.ratio]
+    for i in flexible:
+        limit = columns[i].max_width
+        natural[i] = min(natural[i], limit) if limit else natural[i]
     chrome = 3 * len(columns) + 1
     if sum(natural) + chrome <= width:
         return natural
-    flexible = [i for i, c in enumerate(columns) if c.ratio]
     fixed = sum(n for i, n in enumerate(natural) if i not in flexible)
-    space = max(width - chrome - fixed, len(flexible))
-    # Shrink the widest wrapping columns first, as Rich does: find the cap that makes them fit.
-    cap, left, pending = 0, space, sorted(natural[i] for i in flexible)
-    while pending:
-        share = left // len(pending)
-        if pending[0] > share:
-            cap = share
-            break
-        left -= pending.pop(0)
-    else:
-        cap = space
+    left = max(width - chrome - fixed, len(flexible))
+    # Weighted water-filling: columns narrower than their share keep their width, the others
+    # split what is left in proportion to their ratios.
     widths = list(natural)
-    for i in flexible:
-        widths[i] = max(1, min(natural[i], cap))
+    pending = sorted(flexible, key=lambda i: natural[i] / columns[i].ratio)
+    while pending:
+        ratios = sum(columns[i].ratio for i in pending)
+        i = pending[0]
+        if natural[i] * ratios <= left * columns[i].ratio:
+            left -= natural[i]
+            pending.pop(0)
+            continue
+        for j in pending:
+            widths[j] = max(1, left * columns[j].ratio // ratios)
+        # Rounding leftovers go to the columns that still want more, largest ratio first.
+        spare = left - sum(widths[j] for j in pending)
+        for j in sorted(pending, key=lambda j: -columns[j].ratio):
+            extra = min(spare, natural[j] - widths[j])
+            widths[j] += max(extra, 0)
+            spare -= max(extra, 0)
+        break
     return widths
 
 
@@ -113,14 +126,20 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - cell_len(text))
 
 
-def table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> str:
-    """A table in Rich's heavy-head box style. Fixed columns (references, dates) are never cut;
-    if they alone are wider than ``width`` the table is wider too, as with Rich."""
+def table(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int, *, rules: bool = False
+) -> str:
+    """A table in Rich's heavy-head box style (``rules``: a line between rows, as Rich's
+    ``show_lines``). Fixed columns (references, dates) are never cut; if they alone are wider
+    than ``width`` the table is wider too, as with Rich."""
     widths = _widths(columns, rows, width)
     out = ["┏" + "┳".join("━" * (w + 2) for w in widths) + "┓"]
     _row(out, columns, [c.header for c in columns], widths, "┃")
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    for row in rows:
+    rule = "├" + "┼".join("─" * (w + 2) for w in widths) + "┤"
+    for n, row in enumerate(rows):
+        if rules and n:
+            out.append(rule)
         _row(out, columns, row, widths, "│")
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     return "\n".join(out) + "\n"

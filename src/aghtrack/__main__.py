@@ -18,10 +18,11 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="backslashreplace")
-    from .cli import app
+    from .cli import app, invoked_command, only
 
     try:
-        app(prog_name="aghtrack")
+        with only(invoked_command(sys.argv[1:])):
+            app(prog_name="aghtrack")
     except BrokenPipeError:
         # `aghtrack list | head`: the reader left; that is not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -355,9 +355,10 @@ class Store:
         return sorted(self.path.parent.glob(f".{self.path.name}.*.tmp"))
 
     def load(self) -> Snapshot:
-        """Open the store: its header now, each table when first used."""
+        """Read the store: the whole file at one instant, its header and checksums checked
+        now, each table parsed when first used."""
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             if self.backup_paths():
                 # Someone moved or deleted the record: starting a fresh, empty one here would
@@ -370,10 +371,7 @@ class Store:
             return Snapshot(LazyTables(empty_tables(), None), missing=True)
         except OSError as e:
             raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
-        try:
-            return Snapshot(open_tables(self.path, fd))
-        except OSError as e:
-            raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
+        return Snapshot(open_tables(self.path, raw))
 
     def signature(self) -> tuple[int, int, int] | None:
         """Identity of the file's current version; every write renames a new file in."""
@@ -454,7 +452,7 @@ class Store:
         self._write([data], rotate=False)
         return aside
 
-    def _write(self, data: Iterable[bytes], *, rotate: bool = True) -> None:
+    def _write(self, data: Iterable[bytes | memoryview], *, rotate: bool = True) -> None:
         try:
             self._remove_stale_temp_files()
             replace_atomically(
@@ -494,7 +492,10 @@ class Store:
 
 
 def replace_atomically(
-    path: Path, data: bytes | Iterable[bytes], *, before_replace: Callable[[], None] | None = None
+    path: Path,
+    data: bytes | Iterable[bytes | memoryview],
+    *,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Make ``path`` hold ``data`` or its old content, never a mix, whatever crashes when:
     a temp file beside it (same filesystem, so the rename is atomic), fsynced, renamed over

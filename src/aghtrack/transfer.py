@@ -20,13 +20,11 @@ prints, is accepted on import and ignored.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,7 +51,7 @@ from .model import (
     require_text,
 )
 from .periods import DuePeriod, parse_date, parse_period
-from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store
+from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store, no_gc
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -213,7 +211,7 @@ class _Parsed:
 def export_document(store: Store) -> dict[str, Any]:
     """Everything in the store in the exchange format, meetings and commitments in reading
     order (meeting, then number). Deleted commitments are included, marked, so nothing is lost."""
-    with _bulk():
+    with no_gc():
         snapshot = store.load()
         return {
             "format": FORMAT,
@@ -225,7 +223,7 @@ def export_document(store: Store) -> dict[str, Any]:
 
 def csv_rows(store: Store) -> list[dict[str, str]]:
     """The live (not deleted) commitments as CSV_COLUMNS cells, ready for ``render``."""
-    with _bulk():
+    with no_gc():
         snapshot = store.load()
         return [csv_row(c) for c in _stored_commitments(store, snapshot) if not c.deleted]
 
@@ -308,7 +306,7 @@ def import_bytes(
     problems = _Problems(name, [])
     if fmt not in ("json", "csv"):
         raise BadInput(f"'{fmt}' is not an import format: use json or csv.")
-    with _bulk():
+    with no_gc():
         parsed = _parse_json(raw, problems) if fmt == "json" else _parse_csv(raw, problems)
         meetings = _check_meetings(parsed, problems)
         rows = _check_actions(parsed, problems, progress)
@@ -352,19 +350,6 @@ def _write(
             f"{_count(len(new_meetings), 'meeting')} from {name}"
         )
     return ImportResult(name, len(docs), present, len(new_meetings), meetings_present)
-
-
-@contextlib.contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building 100,000s of small objects, none of
-    them in cycles: its repeated full scans otherwise take longer than the import itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:

@@ -255,13 +255,8 @@ def _plain_commitments(report: Report) -> str:
     rows = []
     for c in report.commitments:
         cell = visible(c.text)
-        for label, value in (
-            ("Source", c.source),
-            ("Latest note", note_label(c)),
-            ("Evidence", evidence_label(c)),
-        ):
-            if value:
-                cell += f"\n{label}: {visible(value)}"
+        for label, value in _cell_lines(c):
+            cell += f"\n{label}: {visible(value)}"
         rows.append(
             (
                 visible(c.ref),
@@ -290,15 +285,16 @@ class _Preformatted:
 
 def _commitment_cell(c: Commitment) -> Text:
     text = safe_text(c.text, "dim" if c.status is Status.DONE else "")
-    for label, value in (
-        ("Source", c.source),
-        ("Latest note", note_label(c)),
-        ("Evidence", evidence_label(c)),
-    ):
-        if value:
-            text.append(f"\n{label}: ", style="italic")
-            text.append(visible(value), style="dim")
+    for label, value in _cell_lines(c):
+        text.append(f"\n{label}: ", style="italic")
+        text.append(visible(value), style="dim")
     return text
+
+
+def _cell_lines(c: Commitment) -> list[tuple[str, str]]:
+    """What the commitment cell shows under the text, in both table layouts."""
+    found = (("Source", c.source), ("Latest note", note_label(c)), ("Evidence", evidence_label(c)))
+    return [(label, value) for label, value in found if value]
 
 
 def _status_text(c: Commitment, report: Report) -> Text:

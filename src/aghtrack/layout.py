@@ -96,12 +96,10 @@ class SectionFile:
         self.index = index
 
     def raw(self, name: str) -> memoryview:
-        """The table's bytes as stored, after checking them against the header's CRC."""
+        """The table's bytes as stored: checked once, by ``defect`` when the file was loaded
+        (these bytes are that read, in memory, so they cannot have changed since)."""
         section = self.index[name]
-        value = self.data[section.offset : section.offset + section.length]
-        if zlib.crc32(value) != section.crc:
-            raise _damaged_section(name, bytes(value)).error(self.path)
-        return value
+        return self.data[section.offset : section.offset + section.length]
 
     def defect(self) -> StoreDefect | None:
         """What is wrong with any table, framing included, or None. Checked on every load: a
@@ -113,7 +111,7 @@ class SectionFile:
             section = self.index[name]
             label = orjson.dumps(name) + b":"
             end = _LINE_END if i < len(names) - 1 else _LAST_END
-            value = self.data[section.offset : section.offset + section.length]
+            value = self.raw(name)
             if zlib.crc32(value) != section.crc:
                 return _damaged_section(name, bytes(value))
             after = section.offset + section.length
@@ -403,10 +401,8 @@ def _sectioned_tables(raw: bytes, meta: Doc, index: dict[str, _Section]) -> Tabl
     if defect is not None:
         return defect
     tables: Tables = {"meta": {"1": meta}}
-    for name, section in index.items():
-        found = _table_from_bytes(
-            name, source.data[section.offset : section.offset + section.length]
-        )
+    for name in index:
+        found = _table_from_bytes(name, source.raw(name))
         if isinstance(found, StoreDefect):
             return found
         tables[name] = found

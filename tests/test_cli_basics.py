@@ -42,6 +42,20 @@ def test_every_command_has_help_with_an_example(cli: Cli, command: list[str]) ->
     assert "Example: aghtrack" in result.stdout
 
 
+def test_every_option_is_named_in_lower_case_whatever_its_metavar() -> None:
+    """Typer 0.27 named an option after its metavar when the two matched (``date`` with
+    ``metavar="DATE"`` became ``--DATE``, fastapi/typer#1957); our options name themselves."""
+
+    def options(cmd: object) -> list[str]:
+        subcommands = getattr(cmd, "commands", {})
+        found = [o for p in getattr(cmd, "params", []) for o in getattr(p, "opts", [])]
+        return found + [o for sub in subcommands.values() for o in options(sub)]
+
+    names = [o for o in options(get_command(app)) if o.startswith("--")]
+    assert "--date" in names and "--status" in names
+    assert [o for o in names if o != o.lower()] == []
+
+
 def test_add_action_prints_the_new_reference(cli: Cli) -> None:
     assert (
         cli("meeting", "add", "9", "--title", "Ninth AHG SOM", "--date", "2015-05-06").exit_code

@@ -3,11 +3,17 @@ and shows hostile text escaped, like the Rich table it stands in for."""
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import sys
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len as rich_cell_len
+from rich.console import Console
 
 from aghtrack import render
 from aghtrack.model import Commitment
@@ -68,14 +74,6 @@ def test_references_wider_than_the_width_make_the_table_wider_rather_than_cut() 
     assert f"│ {ref} │" in out
 
 
-@pytest.mark.parametrize("forced", ["", "1"])
-def test_pipes_get_the_plain_table_unless_colour_is_forced(
-    monkeypatch: pytest.MonkeyPatch, forced: str
-) -> None:
-    monkeypatch.setenv("FORCE_COLOR", forced)
-    assert render.styled_output() is bool(forced)
-
-
 def test_hostile_text_reaches_the_plain_table_escaped() -> None:
     c = Commitment(
         id="00000000-0000-4000-8000-000000000001",
@@ -87,3 +85,140 @@ def test_hostile_text_reaches_the_plain_table_escaped() -> None:
     out = render.commitments_plain_table([c], date(2016, 3, 22), width=200)
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert "\\x1b[31mred" in out and "\\u202eesrever" in out and "[bold]x[/bold]" in out
+
+
+#: What must never leave in a table: C0 (but newline), DEL, C1, bidi and zero-width controls.
+_RAW_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def _commitment(text: str, owner: str = "Australia", seq: int = 1) -> Commitment:
+    return Commitment(
+        id=f"00000000-0000-4000-8000-{seq:012d}", meeting="9", seq=seq, text=text, owners=(owner,)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(min_size=1), owner=st.text(min_size=1), width=st.integers(40, 160))
+def test_no_control_or_bidi_character_reaches_the_plain_table(
+    text: str, owner: str, width: int
+) -> None:
+    out = render.commitments_plain_table([_commitment(text, owner)], date(2016, 3, 22), width)
+    assert _RAW_CONTROL.search(out) is None
+
+
+#: Text a terminal draws at other widths than one cell a character: CJK, emoji (with the
+#: variation selector that widens a heart), combining accents, Devanagari vowel signs.
+_tricky = st.lists(
+    st.sampled_from(["会议", "印度尼西亚", "\u2764\ufe0f", "😀", "e\u0301", "कि", "Bali", "ok,"]),
+    min_size=1,
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_tricky, owner=_tricky, width=st.integers(40, 120))
+def test_wide_and_zero_width_text_keeps_the_box_closed_as_rich_measures_it(
+    text: str, owner: str, width: int
+) -> None:
+    """Every line of the table is exactly as wide as the others, measured by Rich (which
+    measures the terminal table), and no grapheme is lost or split."""
+    out = render.commitments_plain_table([_commitment(text, owner)], date(2016, 3, 22), width)
+    widths = {rich_cell_len(line) for line in out.splitlines()}
+    assert len(widths) == 1 and widths.pop() <= width, out
+    body = [line.split("│")[2] for line in out.splitlines() if line.startswith("│")]
+    assert "".join("".join(cell.split()) for cell in body) == "".join(text.split())
+
+
+def test_cell_len_agrees_with_rich_where_pythons_unicodedata_is_older() -> None:
+    for text in ("会议", "\u2764\ufe0f", "e\u0301", "कि", "\u1160", "plain ascii"):
+        assert plain.cell_len(text) == rich_cell_len(text), ascii(text)
+
+
+def test_a_wrapped_header_sits_on_the_bottom_line_like_richs() -> None:
+    columns = [plain.Column("Ref"), plain.Column("Commitment text", ratio=1)]
+    header = plain.table(columns, [("9.1", "Hold it")], 24).splitlines()[1:3]
+    assert header == ["┃     ┃ Commitment     ┃", "┃ Ref ┃ text           ┃"]
+
+
+class _Stdout(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+        {"TTY_COMPATIBLE": "maybe"},
+    ],
+    ids=repr,
+)
+def test_styled_output_is_chosen_exactly_when_rich_sees_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str]
+) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    stdout = _Stdout(tty)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert render.styled_output() is Console(file=stdout).is_terminal
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_a_terminal_gets_the_rich_table_and_a_pipe_the_plain_one(
+    monkeypatch: pytest.MonkeyPatch, tty: bool
+) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    stdout = _Stdout(tty)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    commitments = [_commitment("Hold a roundtable on returns")]
+    render.print_commitments(commitments, date(2016, 3, 22))
+    if tty:  # Rich's own styling (a bold header), even with NO_COLOR
+        assert "\x1b[1m" in stdout.getvalue()
+    else:
+        assert stdout.getvalue() == render.commitments_plain_table(commitments, date(2016, 3, 22))
+
+
+@pytest.mark.parametrize(
+    ("columns", "terminal", "expected"),
+    [
+        ("120", None, 120),
+        ("120", 132, 120),
+        (None, 132, 132),
+        (None, None, 80),
+        ("wide", None, 80),
+        (None, 0, 80),
+    ],
+)
+def test_output_width_is_the_width_rich_would_use(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None, terminal: int | None, expected: int
+) -> None:
+    """COLUMNS, else a terminal on any standard stream (``aghtrack list > file`` typed at a
+    132-column terminal), else 80: what Rich's console gives the same output."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+
+    def terminal_size(fd: int = 1) -> os.terminal_size:
+        if terminal is None or fd != 0:
+            raise OSError("not a terminal")
+        return os.terminal_size((terminal, 40))
+
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    assert plain.output_width() == expected
+    assert Console(file=io.StringIO()).width == expected

@@ -247,7 +247,7 @@ def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
 def update(
     ctx: typer.Context,
     ref: RefArg,
-    text: Annotated[str | None, typer.Option(metavar="TEXT", help="New text.")] = None,
+    text: Annotated[str | None, typer.Option("--text", metavar="TEXT", help="New text.")] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option(
@@ -264,8 +264,10 @@ def update(
     due: Annotated[
         str | None, typer.Option(metavar="PERIOD", help="New due period; 'none' clears it.")
     ] = None,
-    status: Annotated[str | None, typer.Option(metavar="STATUS", help="New status.")] = None,
-    kind: Annotated[str | None, typer.Option(metavar="KIND", help="New kind.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help="New status.")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="New kind.")] = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", metavar="TAG", help="Replace the tags.")
     ] = None,

@@ -35,7 +35,9 @@ def add(
     ctx: typer.Context,
     key: KeyArg,
     title: Annotated[str, typer.Option(metavar="TEXT", help="Full title of the meeting.")],
-    date: Annotated[str, typer.Option(metavar="DATE", help="Date it was held (YYYY-MM-DD).")],
+    date: Annotated[
+        str, typer.Option("--date", metavar="DATE", help="Date it was held (YYYY-MM-DD).")
+    ],
     location: Annotated[str, typer.Option(metavar="TEXT", help="City and country.")] = "",
     series: Annotated[
         str, typer.Option(metavar="TEXT", help="The body or series, e.g. 'Bali Process AHG SOM'.")
@@ -129,7 +131,9 @@ def update(
     ctx: typer.Context,
     key: KeyArg,
     title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
-    date: Annotated[str | None, typer.Option(metavar="DATE", help="New date (YYYY-MM-DD).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="New date (YYYY-MM-DD).")
+    ] = None,
     location: Annotated[str | None, typer.Option(metavar="TEXT", help="New location.")] = None,
     series: Annotated[str | None, typer.Option(metavar="TEXT", help="New series.")] = None,
     chair: Annotated[

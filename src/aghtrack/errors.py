@@ -57,6 +57,10 @@ class AmbiguousReference(BadInput):
     pass
 
 
+class NotYetHeld(BadInput):
+    """A review or a commitment asked for as of a day before its meeting was held."""
+
+
 class NotUnicode(BadInput):
     """Text holding bytes that are not UTF-8 (say, a name pasted from a Latin-1 terminal)."""
 

@@ -37,6 +37,7 @@ __all__ = [
     "csv_rows",
     "document",
     "draft_from_blocks",
+    "apply",
     "draft_statement",
     "read_source",
 ]
@@ -199,3 +200,22 @@ def csv_rows(proposals: Sequence[Proposal]) -> list[dict[str, str]]:
         }
         for p in proposals
     ]
+
+
+def apply(tracker: Tracker, proposals: Sequence[Proposal], name: str) -> tuple[str, ...]:
+    """Record the proposals as one change (one ``undo`` takes them all back), through the
+    very import that reads ``--format json``; returns the new references. Applying the same
+    draft twice adds nothing the second time (rows without an id get one from their text)."""
+    import orjson
+
+    from ..transfer import import_bytes
+
+    result = import_bytes(
+        tracker.store,
+        orjson.dumps(document(proposals)),
+        name=f"draft of {name}",
+        fmt="json",
+        actor=tracker.actor,
+        command="draft",
+    )
+    return result.added

@@ -117,7 +117,9 @@ _SUPPORT = re.compile(
     re.IGNORECASE,
 )
 _LED_BY = re.compile(r"\b(?:led|chaired|coordinated|convened|hosted)\s+by\s+", re.I)
-_PASSIVE_AGENT = re.compile(r"\bbe\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|held|led|run|done|made)\s+by\s+", re.I)
+_PASSIVE_AGENT = re.compile(
+    r"\bbe\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|held|led|run|done|made)(?:\s+\w+ly)?\s+by\s+", re.I
+)
 _OFFER = re.compile(
     r"(?:(?P<owner1>[A-Z][\w’' -]{1,60}?)[’']s?\s+(?:kind\s+|generous\s+)?offer|"
     r"offer\s+(?:made\s+)?(?:by|of|from)\s+(?P<owner2>[^,;.]{2,60}?))\s+to\s+",
@@ -314,7 +316,7 @@ def _owners(
             names = _chunk_parties(after[work.end() :], parties)
             if names:
                 return names, f"the work of {names[0]}"
-    return subject, "acting: " + ", ".join(subject)
+    return subject, "subject: " + ", ".join(subject)
 
 
 def verb_words_of(before: str) -> str:

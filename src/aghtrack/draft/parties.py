@@ -63,7 +63,7 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 #: Said of the membership acting together; a statement's "we" or "the meeting" is them too.
 _COLLECTIVE = re.compile(
     r"^(?:all\s+|the\s+|interested\s+|participating\s+)*(?:members?|member countries|"
-    r"member states|members and observers|participants|ministers|senior officials|delegates|"
+    r"members and observers|participants|ministers|senior officials|delegates|"
     r"delegations|the meeting|meeting|we|the conference|conference|the group|ad hoc group|"
     r"the ahg|ahg|ahg som|the ahg som)$",
     re.IGNORECASE,
@@ -99,6 +99,10 @@ class Parties:
             if long:
                 canonical = self._canonical.get(short.casefold(), short)
                 self._canonical[long.casefold()] = canonical
+                words = long.split()
+                while len(words) > 2 and _matches_initials(" ".join(words[:-1]), short):
+                    words.pop()  # "Regional Support Office [of the Bali Process]"
+                    self._canonical.setdefault(" ".join(words).casefold(), canonical)
                 self._canonical.setdefault(short.casefold(), canonical)
                 self.abbreviations[long] = canonical
         names = sorted(self._canonical, key=len, reverse=True)

@@ -55,12 +55,12 @@ def read_source(source: str) -> tuple[bytes, str]:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         raise UnreadableStatement(f"{source}: cannot read it ({e.strerror or e}).") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnreadableStatement(
+            f"{source}: not a regular file; give a statement file, or '-' for standard input."
+        )
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnreadableStatement(
-                f"{source}: not a regular file; give a statement file, or '-' for standard input."
-            )
         return _bounded(handle, source), path.name
 
 
@@ -202,9 +202,19 @@ def _md_inline(line: str) -> str:
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    """Hard-wrapped text has most of its lines near one width, and that width is a page's."""
+    """Hard-wrapped text has most of its lines near one width, that width is a page's, and
+    some sentence runs on from one line to the next (one paragraph a line never does)."""
     lengths = [len(line) for line in lines if line.strip()]
     if len(lengths) < 4:
+        return False
+    runs_on = sum(
+        1
+        for line, following in zip(lines, lines[1:], strict=False)
+        if line.strip()
+        and not _SENTENCE_END.search(line.strip())
+        and following.strip()[:1].islower()
+    )
+    if not runs_on:
         return False
     width = max(lengths)
     if width > 160:

@@ -89,10 +89,14 @@ def test_every_format_gives_the_same_outcomes(
         _pdf(path, STATEMENT)
     elif suffix == ".html":
         items = "".join(f"<li>{line}</li>" for line in STATEMENT[2:])
-        path.write_text(f"<html><body><h2>{STATEMENT[0]}</h2><p>{STATEMENT[1]}</p><ul>{items}</ul></body></html>")
+        path.write_text(
+            f"<html><body><h2>{STATEMENT[0]}</h2><p>{STATEMENT[1]}</p><ul>{items}</ul></body></html>"
+        )
     else:
         bullet = "- " if suffix == ".md" else "• "
-        path.write_text("\n".join([STATEMENT[0], STATEMENT[1], *(bullet + s for s in STATEMENT[2:])]) + "\n")
+        path.write_text(
+            "\n".join([STATEMENT[0], STATEMENT[1], *(bullet + s for s in STATEMENT[2:])]) + "\n"
+        )
     actions = _json(cli, str(path), "-m", "9")
     assert [a["kind"] for a in actions] == ["agreed", "will", "welcomed"]
     assert actions[0]["due"] == "late 2015"
@@ -130,9 +134,7 @@ def test_csv_output_imports_as_it_is(meeting9: Tracker, cli: Cli, tmp_path: Path
     assert [c.support for c in meeting9.commitments()] == [(), ("IOM",), ()]
 
 
-def test_apply_records_all_in_one_change_that_one_undo_reverts(
-    meeting9: Tracker, cli: Cli
-) -> None:
+def test_apply_records_all_in_one_change_that_one_undo_reverts(meeting9: Tracker, cli: Cli) -> None:
     result = cli("draft", "-", "-m", "9", "--apply", input="\n".join(STATEMENT))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split() == ["9.1", "9.2", "9.3"]
@@ -186,7 +188,10 @@ def _pdf_without_text(path: Path) -> Path:
         (lambda p: p.write_bytes(b"  \n\n "), "empty"),
         (lambda p: p.write_bytes(os.urandom(4096) + b"\x00"), "not text"),
         (_pdf_without_text, "no text"),
-        (lambda p: p.write_text("The meeting was held in Suva.\nFiji presented a paper.\n"), "no outcomes"),
+        (
+            lambda p: p.write_text("The meeting was held in Suva.\nFiji presented a paper.\n"),
+            "no outcomes",
+        ),
         (lambda p: os.mkfifo(p), "not a regular file"),
         (lambda p: p.mkdir(), "not a regular file"),
     ],
@@ -221,7 +226,9 @@ def test_a_missing_file_is_refused(meeting9: Tracker, cli: Cli, tmp_path: Path) 
     assert result.exit_code == 2 and "cannot read it" in result.stderr
 
 
-def test_a_statement_in_utf16_or_cp1252_is_read(meeting9: Tracker, cli: Cli, tmp_path: Path) -> None:
+def test_a_statement_in_utf16_or_cp1252_is_read(
+    meeting9: Tracker, cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "s.txt"
     path.write_bytes("• Members agreed to meet in Curaçao in 2016.\n".encode("utf-16"))
     assert _json(cli, str(path), "-m", "9")[0]["due"] == "2016"
@@ -229,7 +236,9 @@ def test_a_statement_in_utf16_or_cp1252_is_read(meeting9: Tracker, cli: Cli, tmp
     assert "Curaçao" in str(_json(cli, str(path), "-m", "9")[0]["text"])
 
 
-def test_docx_numbering_and_letters_are_labelled(meeting9: Tracker, cli: Cli, tmp_path: Path) -> None:
+def test_docx_numbering_and_letters_are_labelled(
+    meeting9: Tracker, cli: Cli, tmp_path: Path
+) -> None:
     from docx import Document
 
     document = Document()

@@ -413,7 +413,9 @@ def test_hard_wrapped_text_is_joined_into_paragraphs() -> None:
 
 
 def test_markdown_lists_numbered_one_throughout_are_counted() -> None:
-    blocks = text_blocks("1. Members agreed to A.\n1. Members agreed to B.\n1. Members agreed to C.\n")
+    blocks = text_blocks(
+        "1. Members agreed to A.\n1. Members agreed to B.\n1. Members agreed to C.\n"
+    )
     assert [u.source for u in outcome_units(blocks)] == [f"paragraph {n}" for n in (1, 2, 3)]
 
 

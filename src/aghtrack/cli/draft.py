@@ -49,7 +49,10 @@ def draft(
     ] = DraftFormat.TABLE,
     apply: Annotated[
         bool,
-        typer.Option("--apply", help="Record the proposals now, as one change ('aghtrack undo' takes them all back)."),
+        typer.Option(
+            "--apply",
+            help="Record the proposals now, as one change ('aghtrack undo' takes them all back).",
+        ),
     ] = False,
 ) -> None:
     """Propose one commitment per outcome of a meeting's statement, for review.

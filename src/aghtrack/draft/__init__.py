@@ -33,18 +33,28 @@ __all__ = [
     "CSV_COLUMNS",
     "MAX_BYTES",
     "Proposal",
+    "apply",
     "context",
     "csv_rows",
     "document",
     "draft_from_blocks",
-    "apply",
     "draft_statement",
     "read_source",
 ]
 
 #: The CSV form of a draft: columns ``aghtrack import`` reads (informational and why are
 #: accepted there and ignored: the kind decides whether an outcome is work).
-CSV_COLUMNS = ("meeting", "source", "text", "kind", "informational", "owners", "support", "due", "why")
+CSV_COLUMNS = (
+    "meeting",
+    "source",
+    "text",
+    "kind",
+    "informational",
+    "owners",
+    "support",
+    "due",
+    "why",
+)
 
 _CHAIRS = frozenset({"co-chairs", "chairs", "chair", "co-chair", "chairperson", "presidency"})
 
@@ -99,7 +109,10 @@ def context(tracker: Tracker, key: str) -> Context:
     later = [
         m
         for m in tracker.meetings()
-        if m.key != meeting.key and m.series and m.series == meeting.series and m.date > meeting.date
+        if m.key != meeting.key
+        and m.series
+        and m.series == meeting.series
+        and m.date > meeting.date
     ]
     following = min(later, key=lambda m: (m.date, m.key)) if later else None
     return Context(meeting, tuple(dict.fromkeys(n for n in names if n != MEMBERS)), following)
@@ -170,7 +183,7 @@ def _proposal(unit: Unit, group: list[Reading], parties: Parties, ctx: Context) 
 
 
 def _with_chairs(owners: tuple[str, ...], meeting: Meeting) -> tuple[str, ...]:
-    """"The Co-Chairs will ..." names the meeting's chairs when the record knows them."""
+    """ "The Co-Chairs will ..." names the meeting's chairs when the record knows them."""
     out: list[str] = []
     for name in owners:
         chairs = meeting.chairs if name.casefold() in _CHAIRS else (name,)

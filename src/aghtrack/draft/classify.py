@@ -74,7 +74,9 @@ _VERBS: tuple[_Verb, ...] = (
     ),
 )  # fmt: skip
 _VERB = re.compile(
-    r"(?<![\w-])(?:" + "|".join(f"(?P<v{i}>{v.pattern})" for i, v in enumerate(_VERBS)) + r")(?![\w-])",
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<v{i}>{v.pattern})" for i, v in enumerate(_VERBS))
+    + r")(?![\w-])",
     re.IGNORECASE,
 )
 #: A verb after these is an adjective or a participle, not what the meeting did.
@@ -176,9 +178,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
-def read_sentence(
-    text: str, parties: Parties, *, previous: tuple[str, ...] = ()
-) -> Reading | None:
+def read_sentence(text: str, parties: Parties, *, previous: tuple[str, ...] = ()) -> Reading | None:
     """What a sentence records, or None when it records no outcome (attendance, hosting,
     purpose, presentations, dates and headings have no outcome verb, or say so)."""
     found = _main_verb(text)
@@ -218,9 +218,6 @@ def _main_verb(text: str) -> tuple[_Verb, re.Match[str]] | None:
         word = m[0].lower() if " " not in m[0] else ""
         if _NOT_A_VERB_AFTER.search(before) and not _PASSIVE_BEFORE.search(before):
             continue
-        if _PASSIVE_BEFORE.search(before) and verb.role != OBJECT and verb.kind is not Kind.NOTED:
-            if not re.search(r"\b(?:been)\s+$", before, re.I):
-                continue  # "the plan was endorsed": not the meeting's verb unless asked
         if m[0][:1].isupper() and before.strip() and not _LEADING_ADVERBS.fullmatch(before):
             continue  # "the Regional Support Office": a name, not the verb
         if word in _NOUN_TOO and not _verb_position(before):
@@ -256,8 +253,13 @@ def _verb_position(before: str) -> bool:
 
 def _subject(before: str, parties: Parties, previous: tuple[str, ...]) -> tuple[str, ...]:
     head = _LEADING_ADVERBS.sub("", before.strip()).strip(" ,")
-    head = re.sub(r"\s+(?:is|are|was|were|be|been|has|have|had|also|further|would|should|"
-                  r"jointly|collectively|unanimously)\s*$", "", head, flags=re.I).strip(" ,")
+    head = re.sub(
+        r"\s+(?:is|are|was|were|be|been|has|have|had|also|further|would|should|"
+        r"jointly|collectively|unanimously)\s*$",
+        "",
+        head,
+        flags=re.I,
+    ).strip(" ,")
     if not head:
         return (MEMBERS,)
     if _PRONOUN.match(head):
@@ -305,7 +307,9 @@ def _owners(
                 return names, f"asked: {', '.join(names)}"
     if that is not None and kind in (Kind.AGREED, Kind.DECIDED, Kind.RECOMMENDED, Kind.REQUESTED):
         clause = after[that.end() :]
-        modal = re.search(r"\b(?:will|would|should|shall|must|to|can|could|may|is|are|be)\b", clause)
+        modal = re.search(
+            r"\b(?:will|would|should|shall|must|to|can|could|may|is|are|be)\b", clause
+        )
         if modal is not None:
             names = tuple(parties.names(clause[: modal.start()]))
             if names and names != (MEMBERS,):

@@ -15,29 +15,30 @@ from collections.abc import Iterable
 #: The membership acting as a whole is recorded as this owner.
 MEMBERS = "Members"
 
-_COUNTRIES = (
-    "Afghanistan, Albania, Algeria, Angola, Argentina, Armenia, Australia, Austria, Azerbaijan, "
-    "Bahrain, Bangladesh, Belarus, Belgium, Bhutan, Bolivia, Bosnia and Herzegovina, Botswana, "
-    "Brazil, Brunei Darussalam, Brunei, Bulgaria, Burkina Faso, Burundi, Cambodia, Cameroon, "
-    "Canada, Chad, Chile, China, Colombia, Costa Rica, Croatia, Cuba, Cyprus, Czechia, "
-    "Democratic People's Republic of Korea, Democratic Republic of the Congo, Denmark, Djibouti, "
-    "Ecuador, Egypt, El Salvador, Eritrea, Estonia, Ethiopia, Fiji, Finland, France, Gabon, "
-    "Georgia, Germany, Ghana, Greece, Guatemala, Guinea, Haiti, Honduras, Hong Kong, Hungary, "
-    "Iceland, India, Indonesia, Iran, Iraq, Ireland, Israel, Italy, Jamaica, Japan, Jordan, "
-    "Kazakhstan, Kenya, Kiribati, Kuwait, Kyrgyzstan, Lao PDR, Laos, Latvia, Lebanon, Liberia, "
-    "Libya, Lithuania, Luxembourg, Macau, Madagascar, Malawi, Malaysia, Maldives, Mali, Malta, "
-    "Marshall Islands, Mauritania, Mauritius, Mexico, Micronesia, Moldova, Mongolia, Montenegro, "
-    "Morocco, Mozambique, Myanmar, Namibia, Nauru, Nepal, Netherlands, New Zealand, Nicaragua, "
-    "Niger, Nigeria, North Macedonia, Norway, Oman, Pakistan, Palau, Palestine, Panama, "
-    "Papua New Guinea, Paraguay, Peru, Philippines, Poland, Portugal, Qatar, Republic of Korea, "
-    "Romania, Russian Federation, Russia, Rwanda, Samoa, Saudi Arabia, Senegal, Serbia, "
-    "Sierra Leone, Singapore, Slovakia, Slovenia, Solomon Islands, Somalia, South Africa, "
-    "South Korea, South Sudan, Spain, Sri Lanka, Sudan, Sweden, Switzerland, Syria, Tajikistan, "
-    "Tanzania, Thailand, Timor-Leste, Togo, Tonga, Tunisia, Turkey, Türkiye, Turkmenistan, "
-    "Tuvalu, Uganda, Ukraine, United Arab Emirates, United Kingdom, United States of America, "
-    "United States, Uruguay, Uzbekistan, Vanuatu, Venezuela, Viet Nam, Vietnam, Yemen, Zambia, "
-    "Zimbabwe, European Union"
-).split(", ")
+#: States, as statements name them (variants included), so "Fiji and Samoa will" finds both.
+_COUNTRY_LIST = """
+Afghanistan, Albania, Algeria, Angola, Argentina, Armenia, Australia, Austria, Azerbaijan,
+Bahrain, Bangladesh, Belarus, Belgium, Bhutan, Bolivia, Bosnia and Herzegovina, Botswana,
+Brazil, Brunei Darussalam, Brunei, Bulgaria, Burkina Faso, Burundi, Cambodia, Cameroon,
+Canada, Chad, Chile, China, Colombia, Costa Rica, Croatia, Cuba, Cyprus, Czechia, Democratic
+People's Republic of Korea, Democratic Republic of the Congo, Denmark, Djibouti, Ecuador,
+Egypt, El Salvador, Eritrea, Estonia, Ethiopia, Fiji, Finland, France, Gabon, Georgia,
+Germany, Ghana, Greece, Guatemala, Guinea, Haiti, Honduras, Hong Kong, Hungary, Iceland,
+India, Indonesia, Iran, Iraq, Ireland, Israel, Italy, Jamaica, Japan, Jordan, Kazakhstan,
+Kenya, Kiribati, Kuwait, Kyrgyzstan, Lao PDR, Laos, Latvia, Lebanon, Liberia, Libya,
+Lithuania, Luxembourg, Macau, Madagascar, Malawi, Malaysia, Maldives, Mali, Malta, Marshall
+Islands, Mauritania, Mauritius, Mexico, Micronesia, Moldova, Mongolia, Montenegro, Morocco,
+Mozambique, Myanmar, Namibia, Nauru, Nepal, Netherlands, New Zealand, Nicaragua, Niger,
+Nigeria, North Macedonia, Norway, Oman, Pakistan, Palau, Palestine, Panama, Papua New
+Guinea, Paraguay, Peru, Philippines, Poland, Portugal, Qatar, Republic of Korea, Romania,
+Russian Federation, Russia, Rwanda, Samoa, Saudi Arabia, Senegal, Serbia, Sierra Leone,
+Singapore, Slovakia, Slovenia, Solomon Islands, Somalia, South Africa, South Korea, South
+Sudan, Spain, Sri Lanka, Sudan, Sweden, Switzerland, Syria, Tajikistan, Tanzania, Thailand,
+Timor-Leste, Togo, Tonga, Tunisia, Turkey, Türkiye, Turkmenistan, Tuvalu, Uganda, Ukraine,
+United Arab Emirates, United Kingdom, United States of America, United States, Uruguay,
+Uzbekistan, Vanuatu, Venezuela, Viet Nam, Vietnam, Yemen, Zambia, Zimbabwe, European Union
+"""
+_COUNTRIES = tuple(" ".join(name.split()) for name in _COUNTRY_LIST.split(","))
 
 #: Words that end (or head) the name of a body that can be given work.
 _BODY = (
@@ -57,7 +58,9 @@ _TITLED_BODY = re.compile(
     rf"^(?:The\s+|the\s+)?(?:{_WORD}\s+){{0,3}}?(?:{_BODY})\s+(?:on|of|for|against|to)\b"
 )
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")
-_DEFINITION = re.compile(rf"((?:{_WORD}\s+(?:{_CONNECTOR}\s+)*)+{_WORD})\s*\(([A-Z][A-Za-z&]{{1,9}})\)")
+_DEFINITION = re.compile(
+    rf"((?:{_WORD}\s+(?:{_CONNECTOR}\s+)*)+{_WORD})\s*\(([A-Z][A-Za-z&]{{1,9}})\)"
+)
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 #: Said of the membership acting together; a statement's "we" or "the meeting" is them too.
@@ -71,15 +74,60 @@ _COLLECTIVE = re.compile(
 #: Capitalised words that are not parties even at the head of a sentence.
 _NOT_PARTIES = frozenset(
     {
-        "AHG", "SOM", "UN", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "PDF",
-        "The", "This", "These", "They", "It", "Its", "In", "On", "At", "By", "As", "With",
-        "Members", "Participants", "Ministers", "Delegates", "Meeting", "Conference", "We",
+        "AHG",
+        "SOM",
+        "UN",
+        "II",
+        "III",
+        "IV",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+        "XI",
+        "XII",
+        "PDF",
+        "The",
+        "This",
+        "These",
+        "They",
+        "It",
+        "Its",
+        "In",
+        "On",
+        "At",
+        "By",
+        "As",
+        "With",
+        "Members",
+        "Participants",
+        "Ministers",
+        "Delegates",
+        "Meeting",
+        "Conference",
+        "We",
     }
 )
 _STOP_WORDS = frozenset(
     {
-        "the", "and", "its", "their", "of", "on", "in", "for", "with", "to", "a", "an", "all",
-        "other", "relevant", "interested", "participating", "concerned",
+        "the",
+        "and",
+        "its",
+        "their",
+        "of",
+        "on",
+        "in",
+        "for",
+        "with",
+        "to",
+        "a",
+        "an",
+        "all",
+        "other",
+        "relevant",
+        "interested",
+        "participating",
+        "concerned",
     }
 )
 
@@ -151,7 +199,7 @@ class Parties:
     def _is_party(self, name: str) -> bool:
         if name == MEMBERS or self.is_known(name):
             return True
-        if name in _NOT_PARTIES or name.split()[0] in _NOT_PARTIES and len(name.split()) == 1:
+        if name in _NOT_PARTIES or (name.split()[0] in _NOT_PARTIES and len(name.split()) == 1):
             return False
         if _ABBREVIATION.match(name) and name not in _NOT_PARTIES:
             return True
@@ -174,7 +222,7 @@ def _strip_article(name: str) -> str:
 
 
 def _shortest_long_form(long: str, short: str) -> str:
-    """"The RSO and the Jakarta Centre for Law Enforcement Cooperation (JCLEC)" defines
+    """ "The RSO and the Jakarta Centre for Law Enforcement Cooperation (JCLEC)" defines
     JCLEC as the words from "Jakarta" on: the last start whose initials still spell it."""
     words = long.split()
     for i in range(len(words) - 1, -1, -1):
@@ -187,7 +235,7 @@ def _shortest_long_form(long: str, short: str) -> str:
 
 
 def _matches_initials(long: str, short: str) -> bool:
-    """"Regional Support Office (RSO)": the abbreviation's letters are initials of the name
+    """ "Regional Support Office (RSO)": the abbreviation's letters are initials of the name
     in order (words may be skipped: "of the Bali Process")."""
     initials = [w[0].upper() for w in re.split(r"[\s-]+", long) if w and w[0].isupper()]
     letters = [c for c in short.upper() if c.isalpha()]
@@ -199,7 +247,7 @@ def _matches_initials(long: str, short: str) -> bool:
 
 
 def _split_chain(chain: str) -> list[tuple[int, str]]:
-    """"Australia and Indonesia" names two parties; "Working Group on Disruption of Criminal
+    """ "Australia and Indonesia" names two parties; "Working Group on Disruption of Criminal
     Networks ... Smuggling and Trafficking in Persons" names one."""
     if _TITLED_BODY.match(chain):
         return [(0, chain)]

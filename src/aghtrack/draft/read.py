@@ -10,6 +10,7 @@ pypdf) are imported only when a file of theirs arrives.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import stat
@@ -111,9 +112,7 @@ def _decode(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             # Text pasted from Word on Windows is often cp1252; anything with NULs is binary.
             text = raw.decode("cp1252", errors="replace")
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
-    )
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if "\x00" in text or controls > max(8, len(text) // 100):
         raise UnreadableStatement(
             f"{name}: not text, HTML, .docx or PDF; nothing to draft from. Save the statement "
@@ -182,15 +181,13 @@ def text_blocks(text: str, *, wrapped: bool | None = None) -> list[Block]:
             blocks.append(Block("heading", m[2].strip()))
             continue
         starts_item = bool(_BULLET.match(line) or _NUMBER.match(line) or _letter_or_roman(line))
-        if starts_item or not wrapped:
-            flush()
-        elif current and _ends_paragraph(current[-1], width):
+        if starts_item or not wrapped or (current and _ends_paragraph(current[-1], width)):
             flush()
         current.append(stripped)
-        if wrapped and not _SENTENCE_END.search(stripped) and _is_heading_line(stripped, width):
-            # A short line with no closing stop, on its own: a heading or a title.
-            if len(current) == 1 and not starts_item:
-                flush()
+        # A short line with no closing stop, on its own: a heading or a title.
+        lone = len(current) == 1 and not starts_item and not _SENTENCE_END.search(stripped)
+        if wrapped and lone and _is_heading_line(stripped, width):
+            flush()
     flush()
     return blocks
 
@@ -209,7 +206,7 @@ def _is_wrapped(lines: list[str]) -> bool:
         return False
     runs_on = sum(
         1
-        for line, following in zip(lines, lines[1:], strict=False)
+        for line, following in itertools.pairwise(lines)
         if line.strip()
         and not _SENTENCE_END.search(line.strip())
         and following.strip()[:1].islower()
@@ -253,8 +250,30 @@ def _marked(text: str) -> Block:
 # --- HTML ---------------------------------------------------------------------------------------
 
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "blockquote",
-     "section", "article", "header", "footer", "dd", "dt", "pre", "caption", "title"}
+    {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "dd",
+        "dt",
+        "pre",
+        "caption",
+        "title",
+    }
 )
 _SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "svg", "nav"})
 
@@ -385,7 +404,7 @@ def _docx_blocks(raw: bytes, name: str) -> list[Block]:
         return _docx_paragraph_blocks(document)
     except UnreadableStatement:
         raise
-    except Exception as e:  # noqa: BLE001  (a damaged file can fail anywhere inside the reader)
+    except Exception as e:  # a damaged file can fail anywhere inside the reader
         raise UnreadableStatement(f"{name}: cannot read this .docx ({type(e).__name__}).") from None
 
 
@@ -512,7 +531,7 @@ def _pdf_blocks(raw: bytes, name: str) -> list[Block]:
         if reader.is_encrypted:
             reader.decrypt("")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as e:  # noqa: BLE001  (a damaged PDF can fail anywhere inside the reader)
+    except Exception as e:  # a damaged PDF can fail anywhere inside the reader
         raise UnreadableStatement(f"{name}: cannot read this PDF ({type(e).__name__}).") from None
     text = "\n\n".join(pages)
     if not text.strip():

@@ -57,4 +57,3 @@ def print_proposals(proposals: Sequence[Proposal]) -> None:
     ]
     rows = [tuple(visible(cell) for cell in _cells(p)) for p in proposals]
     sys.stdout.write(plain.table(columns, rows, plain.output_width(), rules=True))
-

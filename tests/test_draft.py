@@ -297,6 +297,7 @@ def test_what_is_not_an_outcome_is_skipped(sentence: str) -> None:
         ("Members expressed appreciation for the Office's work.", Kind.COMMENDED),
         ("Members adopted the work plan.", Kind.ADOPTED),
         ("Members approved the budget.", Kind.APPROVED),
+        ("The regional strategy was adopted.", Kind.ADOPTED),
         ("Ministers tasked the Ad Hoc Group to draft a plan.", Kind.TASKED),
         ("Members invited Fiji to share its experience.", Kind.INVITED),
         ("Members urged all members to sign.", Kind.URGED),

@@ -69,6 +69,15 @@ class ImportRejected(BadInput):
     """A file to import failed validation; nothing from it was written."""
 
 
+class UnreadableStatement(BadInput):
+    """An outcome statement to draft from is empty, too big, not a file, or in no format we
+    read (or a PDF without a text layer); nothing was recorded."""
+
+
+class NoOutcomes(BadInput):
+    """The statement was read but holds no sentence that records an outcome."""
+
+
 class NotFound(AghtrackError):
     pass
 

@@ -54,20 +54,48 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 
 class Kind(StrEnum):
-    """The verb of the outcome bullet; it says whether the outcome is work at all."""
+    """The verb of the outcome bullet; it says whether the outcome is work at all.
+
+    Real statements use more verbs than a bullet list: UN-style decisions request, invite,
+    urge and call upon; communiqués task, recommend and commit; every genre recalls, reaffirms
+    and acknowledges. Values are what users type, so multi-word verbs are hyphenated."""
 
     AGREED = "agreed"
     DECIDED = "decided"
     ENDORSED = "endorsed"
+    ADOPTED = "adopted"
+    APPROVED = "approved"
     WILL = "will"
+    COMMITTED = "committed"
+    REQUESTED = "requested"
+    TASKED = "tasked"
+    INVITED = "invited"
+    URGED = "urged"
+    CALLED_UPON = "called-upon"
+    RECOMMENDED = "recommended"
     ENCOURAGED = "encouraged"
     SUPPORTED = "supported"
     WELCOMED = "welcomed"
     NOTED = "noted"
+    ACKNOWLEDGED = "acknowledged"
+    COMMENDED = "commended"
+    RECALLED = "recalled"
+    REAFFIRMED = "reaffirmed"
+    RECOGNISED = "recognised"
 
 
-#: Outcomes that record a view rather than promise work: never open, never overdue.
-INFORMATIONAL = frozenset({Kind.WELCOMED, Kind.NOTED})
+#: Outcomes that record a view or a fact rather than promise work: never open, never overdue.
+INFORMATIONAL = frozenset(
+    {
+        Kind.WELCOMED,
+        Kind.NOTED,
+        Kind.ACKNOWLEDGED,
+        Kind.COMMENDED,
+        Kind.RECALLED,
+        Kind.REAFFIRMED,
+        Kind.RECOGNISED,
+    }
+)
 
 _MEETING_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", re.ASCII)
 

@@ -110,12 +110,17 @@ _ACTION_KEYS = frozenset(
         "replaces",
         "events",
         "history",
+        # Written by 'aghtrack draft' for the officer reviewing it; the kind decides.
+        "informational",
+        "why",
     }
 )
 #: Fields of the dict shape that a commitment's events decide; in a row that has events, any of
 #: these present must agree with them (they are derived, and a hand edit of one alone would
 #: otherwise be silently undone).
-_DERIVED_KEYS = _ACTION_KEYS - {"ref", "id", "meeting", "seq", "events", "history"}
+_DERIVED_KEYS = _ACTION_KEYS - {
+    *("ref", "id", "meeting", "seq", "events", "history", "informational", "why")
+}
 _EVIDENCE_KEYS = frozenset({"text", "fulfilled_by", "on"})
 _NOTE_KEYS = frozenset({"on", "by", "text"})
 
@@ -140,6 +145,8 @@ CSV_COLUMNS = (
     "updated",
 )
 _CSV_REQUIRED = ("meeting", "text")
+#: Columns a draft (``aghtrack draft --format csv``) adds for its reviewer; read and ignored.
+_CSV_IGNORED = frozenset({"informational", "why"})
 _CSV_LISTS = frozenset({"owners", "support", "tags"})
 #: What ``render.csv_cell`` prefixes with a quote so that spreadsheets do not run it as a formula.
 _NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
@@ -154,6 +161,8 @@ class ImportResult:
     commitments_present: int
     meetings_added: int
     meetings_present: int
+    #: References of the commitments added, in file order.
+    added: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -313,7 +322,10 @@ def import_bytes(
     fmt: str,
     actor: str,
     progress: ProgressCallback | None = None,
+    command: str = "import",
 ) -> ImportResult:
+    """Import the bytes of a file; ``command`` names the change in the history (a draft
+    applied is recorded as ``draft``)."""
     problems = _Problems(name, [])
     if fmt not in ("json", "csv"):
         raise BadInput(f"'{fmt}' is not an import format: use json or csv.")
@@ -321,7 +333,7 @@ def import_bytes(
         parsed = _parse_json(raw, problems) if fmt == "json" else _parse_csv(raw, problems)
         meetings = _check_meetings(parsed, problems)
         rows = _check_actions(parsed, problems, progress, clock.now())
-        return _write(store, name, meetings, rows, problems, actor=actor)
+        return _write(store, name, meetings, rows, problems, actor=actor, command=command)
 
 
 def _write(
@@ -332,8 +344,9 @@ def _write(
     problems: _Problems,
     *,
     actor: str,
+    command: str = "import",
 ) -> ImportResult:
-    with store.transaction(at=clock.now(), actor=actor, command="import") as tx:
+    with store.transaction(at=clock.now(), actor=actor, command=command) as tx:
         snapshot = tx.snapshot
         new_meetings, meetings_present = _against_store_meetings(snapshot, meetings)
         new_rows, present = _against_store_actions(snapshot, rows, meetings, problems)
@@ -356,7 +369,14 @@ def _write(
             f"Imported {_count(len(docs), 'commitment')} and "
             f"{_count(len(new_meetings), 'meeting')} from {name}"
         )
-    return ImportResult(name, len(docs), present, len(new_meetings), meetings_present)
+    return ImportResult(
+        name,
+        len(docs),
+        present,
+        len(new_meetings),
+        meetings_present,
+        tuple(f"{doc['meeting']}.{doc['seq']}" for doc in docs),
+    )
 
 
 def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
@@ -410,7 +430,7 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     if any(_not_utf8(c) for c in columns):
         raise problems.fatal(_NOT_UTF8, "row 1")
     for column in columns:
-        if column not in CSV_COLUMNS:
+        if column not in CSV_COLUMNS and column not in _CSV_IGNORED:
             raise problems.fatal(
                 f"unknown column '{column}' in the header (columns: {', '.join(CSV_COLUMNS)})",
                 "row 1",
@@ -462,6 +482,8 @@ def _csv_action(cells: Mapping[str, str]) -> dict[str, Any]:
     evidence: dict[str, str] = {}
     for column, raw in cells.items():
         value = raw[1:] if _NEUTRALISED.match(raw) else raw
+        if column in _CSV_IGNORED:
+            continue
         if column in _CSV_LISTS:
             action[column] = [part for part in value.split(";") if part.strip()]
         elif not value.strip():

@@ -1,18 +1,40 @@
-"""Shell completion from the store: meeting keys, owners and references.
+"""Shell completion: meeting keys, owners and references from the store, and the fixed sets
+(statuses, kinds; formats and sort keys complete from their own option).
 
 Completion runs on every Tab press, so it must never print an error or a traceback: a missing
 or unreadable store simply completes nothing.
+
+Bash puts a candidate on the command line exactly as given, so a name with a space
+(``Interested members``) would arrive as two arguments: for bash, candidates are shell-quoted.
+zsh and fish quote them themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shlex
+from collections.abc import Callable, Iterable
 
 import typer
 
 from ..errors import AghtrackError
+from ..model import Kind, Status
 from ..tracker import Tracker
 from .app import Session, resolve_store_path
+
+#: The variable Typer's completion scripts set, naming the shell (``complete_bash``...).
+COMPLETE_VAR = "_AGHTRACK_COMPLETE"
+
+
+def _for_shell(candidates: Iterable[str]) -> list[str]:
+    if os.environ.get(COMPLETE_VAR, "").startswith("complete_bash"):
+        return [shlex.quote(c) for c in candidates]
+    return list(candidates)
+
+
+def _matching(candidates: Iterable[str], incomplete: str) -> list[str]:
+    wanted = incomplete.casefold()
+    return _for_shell(c for c in dict.fromkeys(candidates) if c.casefold().startswith(wanted))
 
 
 def _tracker(ctx: typer.Context) -> Tracker:
@@ -28,8 +50,7 @@ def _complete(
         candidates = names(_tracker(ctx))
     except (AghtrackError, OSError):
         return []
-    wanted = incomplete.casefold()
-    return [c for c in dict.fromkeys(candidates) if c.casefold().startswith(wanted)]
+    return _matching(candidates, incomplete)
 
 
 def meetings(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -46,3 +67,11 @@ def owners(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def references(ctx: typer.Context, incomplete: str) -> list[str]:
     return _complete(ctx, incomplete, lambda t: [c.ref for c in t.commitments()])
+
+
+def statuses(incomplete: str) -> list[str]:
+    return _matching((s.value for s in Status), incomplete)
+
+
+def kinds(incomplete: str) -> list[str]:
+    return _matching((k.value for k in Kind), incomplete)

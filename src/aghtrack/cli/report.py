@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,17 +10,11 @@ from .. import clock
 from ..listing import Filter
 from ..model import clean_names, normalise_meeting_key
 from ..periods import parse_date
+from ..render.formats import Format
 from . import completion
 from .actions import MeetingOpt
 from .app import app, session
-
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    MD = "md"
-    HTML = "html"
-    CSV = "csv"
-    JSON = "json"
+from .formats import REPORT_FORMATS, ExcelOpt, OutputOpt, format_option
 
 
 @app.command()
@@ -37,24 +29,8 @@ def report(
             help="Review the record as it stood on this date (YYYY-MM-DD); default today.",
         ),
     ] = None,
-    fmt: Annotated[
-        ReportFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table (terminal), md (for a meeting paper), html (one page), csv, json.",
-        ),
-    ] = ReportFormat.TABLE,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-O",
-            metavar="FILE",
-            help="Write the report to this file (replaced in one step) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    fmt: Annotated[Format, format_option(REPORT_FORMATS)] = Format.TABLE,
+    output: OutputOpt = None,
     owner: Annotated[
         str | None,
         typer.Option(
@@ -65,6 +41,7 @@ def report(
             autocompletion=completion.owners,
         ),
     ] = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """The progress review of a meeting: summary, who owes what, and every commitment.
 
@@ -74,11 +51,14 @@ def report(
     \b
     Example: aghtrack report --meeting 9 --as-of 2016-03-22
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format html --output review.html
+    Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format docx --output review.docx
     """
     from .. import render
+    from ..render import formats
     from ..render import report as rendering
     from ..report import build_report
 
+    formats.check_destination(fmt, output, excel=excel)
     when = clock.today(parse_date(as_of) if as_of else None)
     key = normalise_meeting_key(meeting)
     tracker = session(ctx).tracker(reading=True)
@@ -88,10 +68,9 @@ def report(
         when,
         owner=clean_names([owner], "owner")[0] if owner is not None else None,
     )
-    if output is not None:
-        rendering.write_atomic(output, rendering.render_report(found, fmt.value))
-        render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
-    elif fmt is ReportFormat.TABLE:
+    if output is None and fmt is Format.TABLE:
         rendering.print_terminal_report(found)
-    else:
-        render.write_raw(rendering.render_report(found, fmt.value))
+        return
+    formats.deliver(formats.formatter(fmt, excel=excel).report(found), output)
+    if output is not None:
+        render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")

@@ -5,36 +5,43 @@ Completion runs on every Tab press, so it must never print an error or a traceba
 or unreadable store simply completes nothing.
 
 Bash puts a candidate on the command line exactly as given, so a name with a space
-(``Interested members``) would arrive as two arguments: for bash, candidates are shell-quoted.
-zsh and fish quote them themselves.
+(``Interested members``) would arrive as two arguments: ``QuotingBashComplete`` shell-quotes
+every bash candidate (zsh and fish quote them themselves). Typer offers no public hook for
+this; ``AghtrackGroup`` registers the class just before completing (Typer re-registers its
+own on every run), and a test drives real bash to keep it honest across Typer versions.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import typer
+from typer._completion_classes import BashComplete
 
 from ..errors import AghtrackError
 from ..model import Kind, Status
 from ..tracker import Tracker
 from .app import Session, resolve_store_path
 
-#: The variable Typer's completion scripts set, naming the shell (``complete_bash``...).
-COMPLETE_VAR = "_AGHTRACK_COMPLETE"
+
+class QuotingBashComplete(BashComplete):
+    """Typer's bash completion, each candidate quoted as bash must read it back."""
+
+    def format_completion(self, item: Any) -> str:
+        return shlex.quote(str(item.value))
 
 
-def _for_shell(candidates: Iterable[str]) -> list[str]:
-    if os.environ.get(COMPLETE_VAR, "").startswith("complete_bash"):
-        return [shlex.quote(c) for c in candidates]
-    return list(candidates)
+def register_quoting_bash() -> None:
+    from typer._click.shell_completion import add_completion_class
+
+    add_completion_class(QuotingBashComplete, "bash")
 
 
 def _matching(candidates: Iterable[str], incomplete: str) -> list[str]:
-    wanted = incomplete.casefold()
-    return _for_shell(c for c in dict.fromkeys(candidates) if c.casefold().startswith(wanted))
+    # Typer keeps only candidates that start with what was typed, case and all.
+    return [c for c in dict.fromkeys(candidates) if c.startswith(incomplete)]
 
 
 def _tracker(ctx: typer.Context) -> Tracker:

@@ -48,7 +48,7 @@ TABLE_STYLE = "Light Grid Accent 1"
 _LATE = RGBColor(0xB3, 0x26, 0x1E)
 _MUTED = RGBColor(0x56, 0x61, 0x6C)
 #: Column widths of the commitments table on A4 portrait (170 mm between the margins).
-_COMMITMENT_WIDTHS = (Mm(14), Mm(86), Mm(34), Mm(16), Mm(20))
+_COMMITMENT_WIDTHS = (Mm(13), Mm(77), Mm(32), Mm(18), Mm(30))
 
 
 def _repeat_header(table: Table) -> None:

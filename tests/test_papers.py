@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from aghtrack.model import Kind
-from aghtrack.periods import parse_period
 from aghtrack.render.present import STATUS_COLOUR, STATUS_INK, contrast
 from aghtrack.tracker import Tracker
 
@@ -134,7 +133,9 @@ def test_list_md_and_csv_keep_the_informational_marker_and_the_evidence_wording(
 
 def test_overdue_column_of_the_lead_table_is_right_aligned(review: Tracker, cli: Cli) -> None:
     md = cli("report", "-m", "9", "--as-of", AS_OF, "-f", "md").stdout
-    header, rule = (line for line in md.splitlines() if line.startswith("| Lead |") or "---:|---|" in line)
+    header, rule = (
+        line for line in md.splitlines() if line.startswith("| Lead |") or "---:|---|" in line
+    )
     overdue_at = [c.strip() for c in header.strip("|").split("|")].index("Overdue")
     assert [c for c in rule.strip("|").split("|")][overdue_at] == "---:"
     page = cli("report", "-m", "9", "--as-of", AS_OF, "-f", "html").stdout
@@ -146,7 +147,7 @@ def test_chart_labels_reach_wcag_aa_contrast_on_every_status_colour(
     review: Tracker, cli: Cli
 ) -> None:
     page = cli("report", "-m", "9", "--as-of", AS_OF, "-f", "html").stdout
-    segments = re.findall(r'background:(#[0-9a-f]{6});color:(#[0-9a-f]{6})', page)
+    segments = re.findall(r"background:(#[0-9a-f]{6});color:(#[0-9a-f]{6})", page)
     assert len(segments) >= 3
     for fill, ink in segments:
         assert contrast(ink, fill) >= 4.5, (fill, ink)
@@ -182,9 +183,11 @@ def test_every_csv_quotes_a_carriage_return_and_reads_back_exactly(
 def test_excel_flag_starts_the_csv_with_a_byte_order_mark(meeting9: Tracker, cli: Cli) -> None:
     meeting9.add_commitment(meeting="9", text="Hội nghị 会议", owners=["Việt Nam"])
     for args in (("list",), ("report", "-m", "9"), ("export", "-f", "csv")):
-        out = cli(*args, "-f", "csv", "--excel").stdout if args[0] != "export" else cli(
-            *args, "--excel"
-        ).stdout
+        out = (
+            cli(*args, "-f", "csv", "--excel").stdout
+            if args[0] != "export"
+            else cli(*args, "--excel").stdout
+        )
         assert out.startswith("\ufeff"), args
         assert "Việt Nam" in out
     plain = cli("list", "-f", "csv").stdout
@@ -205,14 +208,19 @@ def test_csv_formula_guard_round_trips_exactly_through_export_and_import(
     (tmp_path / "e.csv").write_text(exported)
     json_before = json.loads(cli("export").stdout)
     monkeypatch.setenv("AGHTRACK_DB", str(tmp_path / "other" / "store.json"))
-    assert cli("meeting", "add", "9", "--title", "Ninth AHG SOM", "--date", "2015-05-06").exit_code == 0
+    assert (
+        cli("meeting", "add", "9", "--title", "Ninth AHG SOM", "--date", "2015-05-06").exit_code
+        == 0
+    )
     assert cli("import", str(tmp_path / "e.csv")).exit_code == 0
     after = json.loads(cli("export").stdout)
     assert [a["text"] for a in after["actions"]] == texts
     assert [a["text"] for a in json_before["actions"]] == texts
 
 
-def test_pandas_reads_every_reference_unambiguously(meeting9: Tracker, cli: Cli, tmp_path: Path) -> None:
+def test_pandas_reads_every_reference_unambiguously(
+    meeting9: Tracker, cli: Cli, tmp_path: Path
+) -> None:
     pandas = pytest.importorskip("pandas")
     for n in range(10):
         meeting9.add_commitment(meeting="9", text=f"Commitment {n + 1}", owners=["Fiji"])
@@ -244,11 +252,17 @@ def test_xlsx_report_has_typed_cells_frozen_filterable_header_and_status_colours
     ws = book["Commitments"]
     header = [c.value for c in ws[1]]
     row = {h: c for h, c in zip(header, ws[2], strict=True)}
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}2"
+    assert (
+        ws.freeze_panes == "A2"
+        and ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}2"
+    )
     assert row["due_by"].is_date and row["due_by"].value.date() == date(2015, 9, 30)
     assert row["owners"].value == "=SUM(A1); @evil" and row["owners"].data_type == "s"
     assert row["source"].value == "-1+1" and row["source"].data_type == "s"
-    assert row["text"].value.startswith("[bold red]x[/bold red] [/] <script>") and "\\x1b[2J" in row["text"].value
+    assert (
+        row["text"].value.startswith("[bold red]x[/bold red] [/] <script>")
+        and "\\x1b[2J" in row["text"].value
+    )
     assert row["status_label"].value == "open (overdue)"
     assert len(ws.conditional_formatting) >= 1
     assert all(ws.column_dimensions[c].width <= 62 for c in ws.column_dimensions)
@@ -325,7 +339,13 @@ def test_word_paper_is_a4_with_styles_header_and_repeated_table_header(
     commitments = doc.tables[-1]
     assert commitments.style.name == "Light Grid Accent 1"
     assert commitments.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
-    assert [c.text for c in commitments.rows[0].cells] == ["Ref", "Commitment", "Owners", "Due", "Status"]
+    assert [c.text for c in commitments.rows[0].cells] == [
+        "Ref",
+        "Commitment",
+        "Owners",
+        "Due",
+        "Status",
+    ]
 
 
 # --- start-up and completion -------------------------------------------------------------
@@ -353,11 +373,13 @@ def _bash_complete(words: str, env_store: Path) -> list[str]:
     cword = len(words.split(" ")) - 1
     script = (
         f'reply=$(COMP_WORDS="$WORDS" COMP_CWORD={cword} _AGHTRACK_COMPLETE=complete_bash '
-        f'{sys.executable} -m aghtrack); IFS=$\'\\n\'; for r in $reply; do eval "set -- $r"; '
+        f"{sys.executable} -m aghtrack); IFS=$'\\n'; for r in $reply; do eval \"set -- $r\"; "
         'printf "%s|%s\\n" "$#" "$1"; done'
     )
     env = {**os.environ, "WORDS": words, "AGHTRACK_DB": str(env_store)}
-    done = subprocess.run([bash, "-c", script], capture_output=True, text=True, env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [bash, "-c", script], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -365,9 +387,13 @@ def _bash_complete(words: str, env_store: Path) -> list[str]:
 def test_bash_completes_a_name_with_spaces_as_one_quoted_word(
     meeting9: Tracker, store_path: Path
 ) -> None:
-    meeting9.add_commitment(meeting="9", text="T", owners=[BOTH_WORDS], support=["Iran (Islamic Republic of)"])
+    meeting9.add_commitment(
+        meeting="9", text="T", owners=[BOTH_WORDS], support=["Iran (Islamic Republic of)"]
+    )
     assert _bash_complete("aghtrack list --owner Interest", store_path) == [f"1|{BOTH_WORDS}"]
-    assert _bash_complete("aghtrack list --owner Iran", store_path) == ["1|Iran (Islamic Republic of)"]
+    assert _bash_complete("aghtrack list --owner Iran", store_path) == [
+        "1|Iran (Islamic Republic of)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -387,7 +413,9 @@ def test_bash_completes_every_option_with_a_fixed_set_of_values(
     assert _bash_complete(words, store_path) == expected
 
 
-def test_hostile_text_stays_inert_in_word_and_excel(hostile: Tracker, cli: Cli, tmp_path: Path) -> None:
+def test_hostile_text_stays_inert_in_word_and_excel(
+    hostile: Tracker, cli: Cli, tmp_path: Path
+) -> None:
     docx_text = _docx_text(_write(cli, tmp_path, "docx", "report", "-m", "9", "--as-of", AS_OF))
     assert HOSTILE.replace("\x1b", "\\x1b") in docx_text and "\x1b" not in docx_text
     assert "=SUM(A1), @evil" in docx_text

@@ -20,7 +20,7 @@ from .test_cli_report import AS_OF, review  # noqa: F401  (fixture)
 
 CONVERT_TIMEOUT = 180
 #: Hostile text: markup, formulas, control characters and a right-to-left override.
-HOSTILE = "<b>bold</b> [red]x[/red] =HYPERLINK(\"http://x\") \x1b[2J \u202eevil"
+HOSTILE = '<b>bold</b> [red]x[/red] =HYPERLINK("http://x") \x1b[2J \u202eevil'
 
 
 def _tools() -> tuple[str, str]:

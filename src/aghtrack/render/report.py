@@ -316,11 +316,12 @@ def h(value: str) -> str:
 
 def css_string(value: str) -> str:
     """User text as a CSS string literal: everything but letters, digits and spaces as a CSS
-    escape, so no quote, backslash or ``</style>`` can end the string or the style sheet."""
+    escape, so no quote, backslash or ``</style>`` can end the string or the style sheet. (The
+    space after each escape is part of it: CSS takes one whitespace after a hex escape.)"""
     return (
         '"'
         + "".join(
-            ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):06x}"
+            ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):06x} "
             for ch in visible(value)
         )
         + '"'
@@ -333,7 +334,8 @@ _CSS = """
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
   "Liberation Sans", Arial, sans-serif; color: var(--ink); margin: 2rem auto;
-  max-width: 1180px; padding: 0 1.5rem; overflow-wrap: anywhere; }
+  max-width: 1180px; padding: 0 1.5rem; }
+h1, .meta, .chart-row .lead { overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; border-bottom: 2px solid var(--ink);
   padding-bottom: .2rem; }
@@ -354,7 +356,7 @@ th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
 th { background: #f1f4f7; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.ref { white-space: nowrap; font-weight: 600; }
-td.text { white-space: pre-line; }
+td.text { white-space: pre-line; overflow-wrap: anywhere; }
 td.main { min-width: 15rem; }
 td.due { white-space: nowrap; }
 table.by-status { width: auto; }
@@ -389,7 +391,7 @@ ul.method { color: var(--muted); padding-left: 1.2rem; }
     white-space: normal; }
   table.stacked td::before { content: attr(data-label) ": "; font-weight: 600;
     color: var(--muted); }
-  table.stacked td.text { white-space: pre-line; }
+  table.stacked td.text { white-space: pre-line; overflow-wrap: anywhere; }
 }
 @media print {
   @page { size: A4 landscape; margin: 16mm 12mm 12mm;
@@ -403,7 +405,7 @@ ul.method { color: var(--muted); padding-left: 1.2rem; }
   thead { display: table-header-group; }
   tr, li, .card, .chart-row { break-inside: avoid; }
   /* A short block is kept whole: no lone lead row or last bullets on a page of their own. */
-  .keep, #method { break-inside: avoid; }
+  .keep, .chart, #method { break-inside: avoid; }
 }
 """
 

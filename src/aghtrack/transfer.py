@@ -69,20 +69,20 @@ PROGRESS_EVERY = 2000
 ProgressCallback = Callable[[int, int], None]
 
 _TOP_KEYS = frozenset({"format", "version", "meetings", "actions", "history"})
-_MEETING_KEYS = frozenset(
-    {
-        "key",
-        "title",
-        "date",
-        "location",
-        "series",
-        "chairs",
-        "attendees",
-        "observers",
-        "purpose",
-        "source",
-    }
+#: A meeting's fields, in the order an export (JSON or the Excel sheet) gives them.
+MEETING_FIELDS = (
+    "key",
+    "title",
+    "date",
+    "location",
+    "series",
+    "chairs",
+    "attendees",
+    "observers",
+    "purpose",
+    "source",
 )
+_MEETING_KEYS = frozenset(MEETING_FIELDS)
 _ACTION_KEYS = frozenset(
     {
         "ref",
@@ -144,18 +144,7 @@ _ROW_ID_NAMESPACE = uuid.UUID("5b0c6a53-3f0e-4b8e-9a43-2b1f4c1d7e10")
 XLSX_MEETINGS = "Meetings"
 XLSX_COMMITMENTS = "Commitments"
 XLSX_NOTES = "Notes"
-XLSX_MEETING_COLUMNS = (
-    "key",
-    "title",
-    "date",
-    "location",
-    "series",
-    "chairs",
-    "attendees",
-    "observers",
-    "purpose",
-    "source",
-)
+XLSX_MEETING_COLUMNS = MEETING_FIELDS
 XLSX_COMMITMENT_COLUMNS = (
     "ref",
     "meeting",

@@ -311,6 +311,7 @@ class Transaction:
     def finish(self) -> None:
         meta = self._meta
         meta["generation"] = int(meta.get("generation", 0)) + 1
+        meta["schema"] = SCHEMA
         last_ids: dict[str, int] = meta.setdefault("last_doc_id", {})
         if JOURNAL not in last_ids:
             newest = next(self.snapshot.journal(), None)

@@ -34,6 +34,7 @@ import orjson
 
 from . import clock
 from .errors import BadInput, CorruptStore, ImportRejected
+from .events import Event, event_from_dict, event_to_dict, fold, legacy_events
 from .listing import meeting_order
 from .model import (
     Commitment,
@@ -50,6 +51,8 @@ from .model import (
     parse_kind,
     parse_status,
     require_text,
+    stored_dict,
+    with_changes,
 )
 from .periods import DuePeriod, parse_date, parse_period
 from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store, no_gc
@@ -103,9 +106,22 @@ _ACTION_KEYS = frozenset(
         "created",
         "updated",
         "deleted",
+        "status_on",
+        "superseded_by",
+        "replaces",
+        "events",
         "history",
+        # Written by 'aghtrack draft' for the officer reviewing it; the kind decides.
+        "informational",
+        "why",
     }
 )
+#: Fields of the dict shape that a commitment's events decide; in a row that has events, any of
+#: these present must agree with them (they are derived, and a hand edit of one alone would
+#: otherwise be silently undone).
+_DERIVED_KEYS = _ACTION_KEYS - {
+    *("ref", "id", "meeting", "seq", "events", "history", "informational", "why")
+}
 _EVIDENCE_KEYS = frozenset({"text", "fulfilled_by", "on"})
 _NOTE_KEYS = frozenset({"on", "by", "text"})
 
@@ -130,6 +146,8 @@ CSV_COLUMNS = (
     "updated",
 )
 _CSV_REQUIRED = ("meeting", "text")
+#: Columns a draft (``aghtrack draft --format csv``) adds for its reviewer; read and ignored.
+_CSV_IGNORED = frozenset({"informational", "why"})
 _CSV_LISTS = frozenset({"owners", "support", "tags"})
 #: What ``render.csv_cell`` prefixed with one quote so that spreadsheets do not run it as a
 #: formula (quotes already leading such a text included, so one quote off gives it back exactly).
@@ -139,11 +157,13 @@ _ROW_ID_NAMESPACE = uuid.UUID("5b0c6a53-3f0e-4b8e-9a43-2b1f4c1d7e10")
 
 
 #: The Excel form of the whole record (``export --format xlsx``), read back by ``import``:
-#: one sheet each for meetings, commitments (deleted ones marked) and progress notes. Dates are
-#: real dates; names in a list cell are one a line (a name never holds a line break).
+#: one sheet each for meetings, commitments (deleted ones marked), progress notes and the dated
+#: events the commitments are compiled from (so an import keeps their history, as JSON does).
+#: Dates are real dates; names in a list cell are one a line (a name never holds a line break).
 XLSX_MEETINGS = "Meetings"
 XLSX_COMMITMENTS = "Commitments"
 XLSX_NOTES = "Notes"
+XLSX_EVENTS = "Events"
 XLSX_MEETING_COLUMNS = MEETING_FIELDS
 XLSX_COMMITMENT_COLUMNS = (
     "ref",
@@ -167,6 +187,24 @@ XLSX_COMMITMENT_COLUMNS = (
     "deleted",
 )
 XLSX_NOTE_COLUMNS = ("ref", "id", "on", "by", "text")
+#: One event a row (``events.event_to_dict``), under the id of its commitment; the fields an
+#: edit sets and an evidence are JSON text in their cells.
+XLSX_EVENT_COLUMNS = (
+    "ref",
+    "id",
+    "event",
+    "op",
+    "on",
+    "at",
+    "by",
+    "status",
+    "superseded_by",
+    "text",
+    "author",
+    "estimated",
+    "evidence",
+    "set",
+)
 _XLSX_LISTS = frozenset({"chairs", "attendees", "observers", "owners", "support", "tags"})
 #: A cell of the Excel form: text, a whole number, a date, or empty.
 XlsxCell = str | int | date | None
@@ -191,6 +229,7 @@ def xlsx_sheets(record: Record) -> list[tuple[str, tuple[str, ...], list[list[Xl
     ]
     commitments: list[list[XlsxCell]] = []
     notes: list[list[XlsxCell]] = []
+    events: list[list[XlsxCell]] = []
     for c in record.commitments:
         evidence = c.evidence
         commitments.append(
@@ -217,11 +256,59 @@ def xlsx_sheets(record: Record) -> list[tuple[str, tuple[str, ...], list[list[Xl
             ]
         )
         notes += [[c.ref, c.id, n.on, n.by, n.text] for n in c.notes]
+        events += [_xlsx_event(c, e) for e in c.events]
     return [
         (XLSX_MEETINGS, XLSX_MEETING_COLUMNS, meetings),
         (XLSX_COMMITMENTS, XLSX_COMMITMENT_COLUMNS, commitments),
         (XLSX_NOTES, XLSX_NOTE_COLUMNS, notes),
+        (XLSX_EVENTS, XLSX_EVENT_COLUMNS, events),
     ]
+
+
+def _xlsx_event(c: Commitment, e: Event) -> list[XlsxCell]:
+    d = event_to_dict(e)
+    evidence = d.get("evidence")
+    changes = d.get("set")
+    return [
+        c.ref,
+        c.id,
+        d["id"],
+        d["op"],
+        e.on,
+        d["at"],
+        d["by"],
+        d.get("status"),
+        d.get("superseded_by"),
+        d.get("text"),
+        d.get("author"),
+        d.get("estimated"),
+        orjson.dumps(evidence).decode() if evidence is not None else None,
+        orjson.dumps(changes).decode() if changes is not None else None,
+    ]
+
+
+def _event_from_xlsx(cells: dict[str, Any]) -> dict[str, Any]:
+    """An Events row back in the dict shape of ``events.event_to_dict`` (empty cells read as
+    None: the text fields an event always has come back as empty text)."""
+    d: dict[str, Any] = {
+        "id": cells.get("event"),
+        "op": cells.get("op"),
+        "at": cells.get("at") or "",
+        "by": cells.get("by") or "",
+    }
+    for key in ("on", "status", "superseded_by", "estimated"):
+        if cells.get(key) is not None:
+            d[key] = cells[key]
+    if d["op"] == "note":
+        d["text"] = cells.get("text") or ""
+        d["author"] = cells.get("author") or ""
+    for key in ("evidence", "set"):
+        if cells.get(key) is not None:
+            try:
+                d[key] = orjson.loads(cells[key])
+            except orjson.JSONDecodeError:
+                raise BadInput(f"'{key}' is not JSON: {str(cells[key])[:60]}") from None
+    return d
 
 
 @dataclass(frozen=True)
@@ -231,6 +318,8 @@ class ImportResult:
     commitments_present: int
     meetings_added: int
     meetings_present: int
+    #: References of the commitments added, in file order.
+    added: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -415,7 +504,10 @@ def import_bytes(
     fmt: str,
     actor: str,
     progress: ProgressCallback | None = None,
+    command: str = "import",
 ) -> ImportResult:
+    """Import the bytes of a file; ``command`` names the change in the history (a draft
+    applied is recorded as ``draft``)."""
     problems = _Problems(name, [])
     parsers = {"json": _parse_json, "csv": _parse_csv, "xlsx": _parse_xlsx}
     if fmt not in parsers:
@@ -423,8 +515,8 @@ def import_bytes(
     with no_gc():
         parsed = parsers[fmt](raw, problems)
         meetings = _check_meetings(parsed, problems)
-        rows = _check_actions(parsed, problems, progress)
-        return _write(store, name, meetings, rows, problems, actor=actor)
+        rows = _check_actions(parsed, problems, progress, clock.now())
+        return _write(store, name, meetings, rows, problems, actor=actor, command=command)
 
 
 def _write(
@@ -435,9 +527,9 @@ def _write(
     problems: _Problems,
     *,
     actor: str,
+    command: str = "import",
 ) -> ImportResult:
-    stamp = clock.now()
-    with store.transaction(at=stamp, actor=actor, command="import") as tx:
+    with store.transaction(at=clock.now(), actor=actor, command=command) as tx:
         snapshot = tx.snapshot
         new_meetings, meetings_present = _against_store_meetings(snapshot, meetings)
         new_rows, present = _against_store_actions(snapshot, rows, meetings, problems)
@@ -450,12 +542,9 @@ def _write(
                 tx.reserve_seq(row.commitment.meeting, row.commitment.seq)
         docs = []
         for row in new_rows:
-            doc = commitment_to_dict(row.commitment)
+            doc = stored_dict(row.commitment)
             if not row.seq_given:
                 doc["seq"] = tx.next_seq(doc["meeting"])
-                doc["ref"] = f"{doc['meeting']}.{doc['seq']}"
-            doc["created"] = doc["created"] or stamp
-            doc["updated"] = doc["updated"] or doc["created"]
             docs.append(doc)
         if docs:
             tx.insert_many(COMMITMENTS, docs)
@@ -463,7 +552,14 @@ def _write(
             f"Imported {_count(len(docs), 'commitment')} and "
             f"{_count(len(new_meetings), 'meeting')} from {name}"
         )
-    return ImportResult(name, len(docs), present, len(new_meetings), meetings_present)
+    return ImportResult(
+        name,
+        len(docs),
+        present,
+        len(new_meetings),
+        meetings_present,
+        tuple(f"{doc['meeting']}.{doc['seq']}" for doc in docs),
+    )
 
 
 def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
@@ -517,7 +613,7 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     if any(_not_utf8(c) for c in columns):
         raise problems.fatal(_NOT_UTF8, "row 1")
     for column in columns:
-        if column not in CSV_COLUMNS:
+        if column not in CSV_COLUMNS and column not in _CSV_IGNORED:
             raise problems.fatal(
                 f"unknown column '{column}' in the header (columns: {', '.join(CSV_COLUMNS)})",
                 "row 1",
@@ -572,13 +668,23 @@ def _parse_xlsx(raw: bytes, problems: _Problems) -> _Parsed:
                 (XLSX_NOTES, XLSX_NOTE_COLUMNS),
             )
         }
+        # Optional: a workbook made by hand (or by an earlier version) states without history.
+        if XLSX_EVENTS in book.sheetnames:
+            sheets[XLSX_EVENTS] = _xlsx_records(book, XLSX_EVENTS, XLSX_EVENT_COLUMNS, problems)
     finally:
         book.close()
     notes: dict[str, list[dict[str, Any]]] = {}
     for _, _, note in sheets[XLSX_NOTES]:
+        note["by"] = note.get("by") or ""
         notes.setdefault(str(note.pop("id", "")), []).append(
             {k: v for k, v in note.items() if k != "ref"}
         )
+    events: dict[str, list[dict[str, Any]]] = {}
+    for _, where, event in sheets.get(XLSX_EVENTS, []):
+        try:
+            events.setdefault(str(event.get("id", "")), []).append(_event_from_xlsx(event))
+        except BadInput as e:
+            problems.add((3, 0), where, str(e))
     actions = []
     for order, where, cells in sheets[XLSX_COMMITMENTS]:
         action = {k: v for k, v in cells.items() if k not in ("evidence", "fulfilled_by")}
@@ -592,6 +698,12 @@ def _parse_xlsx(raw: bytes, problems: _Problems) -> _Parsed:
             action["evidence"] = proof
         action["deleted"] = cells.get("deleted") == "yes"
         action["notes"] = notes.pop(str(cells.get("id", "")), [])
+        history = events.pop(str(cells.get("id", "")), [])
+        if history:
+            action["events"] = history
+            # Empty cells read as None; the events' state has empty text there.
+            for key in ("source", "created", "updated"):
+                action[key] = action.get(key) or ""
         actions.append((order, where, action))
     for orphans in notes.values():
         for note in orphans:
@@ -619,7 +731,7 @@ def _xlsx_records(
             raise problems.fatal(
                 f"unknown column '{name}' (columns: {', '.join(columns)})", f"{sheet} row 1"
             )
-    section = (0, 1, 2)[(XLSX_MEETINGS, XLSX_COMMITMENTS, XLSX_NOTES).index(sheet)]
+    section = (XLSX_MEETINGS, XLSX_COMMITMENTS, XLSX_NOTES, XLSX_EVENTS).index(sheet)
     records = []
     for number, cells in enumerate(rows, 2):
         if all(cell is None for cell in cells):
@@ -680,6 +792,8 @@ def _csv_action(cells: Mapping[str, str]) -> dict[str, Any]:
     evidence: dict[str, str] = {}
     for column, raw in cells.items():
         value = raw[1:] if _NEUTRALISED.match(raw) else raw
+        if column in _CSV_IGNORED:
+            continue
         if column in _CSV_LISTS:
             action[column] = [part for part in value.split(";") if part.strip()]
         elif not value.strip():
@@ -730,9 +844,9 @@ def _check_meetings(parsed: _Parsed, problems: _Problems) -> dict[str, Meeting]:
 
 
 def _check_actions(
-    parsed: _Parsed, problems: _Problems, progress: ProgressCallback | None
+    parsed: _Parsed, problems: _Problems, progress: ProgressCallback | None, stamp: str
 ) -> list[_Row]:
-    checker = _Checker()
+    checker = _Checker(stamp)
     rows: list[_Row] = []
     ids: dict[str, str] = {}
     refs: dict[tuple[str, int], str] = {}
@@ -773,7 +887,9 @@ class _Checker:
     ``model.commitment_from_dict`` per row, 100,000 rows took four times as long. A test keeps
     the two in agreement."""
 
-    def __init__(self) -> None:
+    def __init__(self, stamp: str = "") -> None:
+        #: When rows that do not say when they were recorded are taken to be recorded.
+        self._stamp = stamp
         self._meetings: dict[str, str] = {}
         self._kinds: dict[str, Kind] = {}
         self._statuses: dict[str, Status] = {}
@@ -791,6 +907,17 @@ class _Checker:
         meeting = _memo(self._meetings, _text_field(action, "meeting"), normalise_meeting_key)
         seq = _seq(action, meeting)
         raw_id = action.get("id")
+        events = action.get("events")
+        if events:  # an empty list, like none, is a state without its history
+            if raw_id is None:
+                raise KeyError("id")
+            if not isinstance(events, list):
+                raise TypeError("'events' must be a list")
+            identity = (_uuid(raw_id), meeting, seq or 1)
+            folded = fold(identity, [_event(i, e) for i, e in enumerate(events)])
+            _check_derived(action, folded)
+            fulfilled = folded.evidence.fulfilled_by if folded.evidence else None
+            return _Row(order, where, folded, seq is not None, fulfilled)
         deleted = action.get("deleted", False)
         if not isinstance(deleted, bool):
             raise TypeError("'deleted' must be true or false")
@@ -819,6 +946,11 @@ class _Checker:
             deleted=deleted,
         )
         _check_due_by(action, commitment)
+        # A state without its history (a CSV row, an older export): the events it stands for,
+        # recorded now if the row does not say when.
+        created = commitment.created or self._stamp
+        dated = with_changes(commitment, created=created, updated=commitment.updated or created)
+        commitment = fold((commitment.id, meeting, commitment.seq), legacy_events(dated))
         return _Row(order, where, commitment, seq is not None, fulfilled_by)
 
     def _clean(self, action: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
@@ -828,6 +960,26 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"'{key}' must be a list of names")
         return _memo(self._names, (what, tuple(value)), lambda k: clean_names(k[1], k[0]))
+
+
+def _event(i: int, raw: Any) -> Any:
+    try:
+        return event_from_dict(raw)
+    except (BadInput, TypeError, ValueError, KeyError) as e:
+        raise BadInput(f"events[{i}]: {_reason(e)}") from None
+
+
+def _check_derived(action: Mapping[str, Any], c: Commitment) -> None:
+    """A row with events may repeat the state they add up to (an export does), but not
+    contradict it: that would be a hand edit the import would silently drop."""
+    derived = commitment_to_dict(c)
+    for key in sorted(_DERIVED_KEYS & set(action)):
+        if action[key] != derived[key]:
+            raise BadInput(
+                f"'{key}' is {orjson.dumps(action[key]).decode()[:60]} but its events make it "
+                f"{orjson.dumps(derived[key]).decode()[:60]}; change the events, or drop "
+                "'events' to import the row as it stands"
+            )
 
 
 def _memo(cache: dict[K, V], key: K, parse: Callable[[K], V]) -> V:

@@ -1,5 +1,5 @@
 """The output options every command that writes a document shares: ``--format``, ``--output``
-and ``--excel``, defined once (``list``, ``report``, ``export``; ``review`` takes the same).
+and ``--excel``, defined once (``list``, ``report``, ``review``, ``export``).
 
 ``--format`` takes the formats a command offers (``render.formats.LIST_FORMATS``...), checks the
 name, and completes it in the shell.
@@ -13,12 +13,19 @@ from typing import Annotated, Any
 
 import typer
 
-from ..render.formats import EXPORT_FORMATS, LIST_FORMATS, REPORT_FORMATS, Format
+from ..render.formats import (
+    EXPORT_FORMATS,
+    LIST_FORMATS,
+    REPORT_FORMATS,
+    REVIEW_FORMATS,
+    Format,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
     "LIST_FORMATS",
     "REPORT_FORMATS",
+    "REVIEW_FORMATS",
     "ExcelOpt",
     "OutputOpt",
     "format_option",

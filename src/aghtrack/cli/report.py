@@ -6,15 +6,13 @@ from typing import Annotated
 
 import typer
 
-from .. import clock
-from ..listing import Filter
 from ..model import clean_names, normalise_meeting_key
 from ..periods import parse_date
 from ..render.formats import Format
 from . import completion
 from .actions import MeetingOpt
 from .app import app, session
-from .formats import REPORT_FORMATS, ExcelOpt, OutputOpt, format_option
+from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
 
 
 @app.command()
@@ -41,6 +39,15 @@ def report(
             autocompletion=completion.owners,
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE|MEETING",
+            help="Add what changed after this date, or after this meeting was held.",
+            autocompletion=completion.meetings,
+        ),
+    ] = None,
     excel: ExcelOpt = False,
 ) -> None:
     """The progress review of a meeting: summary, who owes what, and every commitment.
@@ -50,23 +57,25 @@ def report(
 
     \b
     Example: aghtrack report --meeting 9 --as-of 2016-03-22
+    Example: aghtrack report --meeting 9 --as-of 2016-03-22 --since 9
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format html --output review.html
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format docx --output review.docx
     """
     from .. import render
     from ..render import formats
     from ..render import report as rendering
-    from ..report import build_report
 
     formats.check_destination(fmt, output, excel=excel)
-    when = clock.today(parse_date(as_of) if as_of else None)
     key = normalise_meeting_key(meeting)
-    tracker = session(ctx).tracker(reading=True)
-    found = build_report(
-        tracker.meeting(key),
-        tracker.commitments(Filter(meeting=key), as_of=when),
-        when,
-        owner=clean_names([owner], "owner")[0] if owner is not None else None,
+    found = (
+        session(ctx)
+        .tracker(reading=True)
+        .report(
+            key,
+            as_of=parse_date(as_of) if as_of else None,
+            owner=clean_names([owner], "owner")[0] if owner is not None else None,
+            since=since,
+        )
     )
     if output is None and fmt is Format.TABLE:
         rendering.print_terminal_report(found)
@@ -74,3 +83,59 @@ def report(
     formats.deliver(formats.formatter(fmt, excel=excel).report(found), output)
     if output is not None:
         render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    meeting: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEETING",
+            help="The meeting the paper is for, e.g. 10.",
+            autocompletion=completion.meetings,
+            show_default=False,
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The record as it stood on this date (YYYY-MM-DD); default the meeting's date.",
+        ),
+    ] = None,
+    series: Annotated[
+        str | None,
+        typer.Option(
+            "--series",
+            metavar="TEXT",
+            help="Review the earlier meetings of this series (default: the meeting's own series, else every earlier meeting).",
+        ),
+    ] = None,
+    fmt: Annotated[Format, format_option(REVIEW_FORMATS)] = Format.TABLE,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """The next meeting's review paper: what earlier meetings asked for that is still open,
+    what was closed since the previous meeting, and what was only noted.
+
+    \b
+    Example: aghtrack review 10
+    Example: aghtrack review 10 --format md --output review-10.md
+    Example: aghtrack review 10 --format docx --output review-10.docx
+    """
+    from .. import render
+    from ..render import formats
+
+    formats.check_destination(fmt, output, excel=excel)
+    found = (
+        session(ctx)
+        .tracker(reading=True)
+        .review(meeting, as_of=parse_date(as_of) if as_of else None, series=series)
+    )
+    formats.deliver(formats.formatter(fmt, excel=excel).review(found), output)
+    if output is not None:
+        render.message(
+            f"Wrote the {fmt.value} review paper of meeting {found.meeting.key} to {output}."
+        )

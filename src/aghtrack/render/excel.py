@@ -1,4 +1,5 @@
-"""Excel workbooks (openpyxl, imported only here): the list, the report, the whole record.
+"""Excel workbooks (openpyxl, imported only here): the list, the report, the review paper, the
+whole record.
 
 Every sheet of rows has its header frozen and filterable, dates as real dates, column widths
 that fit, and the status as text coloured by a conditional format (so a filter or a sort keeps
@@ -23,16 +24,25 @@ from openpyxl.utils import get_column_letter
 from ..model import Status
 from . import visible
 from .present import (
+    CHANGE_COLUMNS,
     COMMITMENT_COLUMNS,
     LEADS_HEADING,
     METHOD_HEADING,
+    NO_CHANGES,
+    REVIEW_METHOD_HEADING,
     STATUS_LABEL_COLUMN,
     Cell,
+    change_sheet_rows,
+    closed_evidence,
     commitment_rows,
     lead_headings,
     lead_row,
     meeting_block,
     report_title,
+    review_block,
+    review_sections,
+    review_title,
+    since_title,
     summary,
 )
 
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
 
     from ..model import Commitment
     from ..report import Report
+    from ..review import Review
     from ..transfer import Record
 
 #: Widest a column is made, in characters; longer text wraps inside it.
@@ -159,23 +170,42 @@ def commitments_xlsx(commitments: Sequence[Commitment], as_of: date) -> bytes:
     return _save(book)
 
 
-def report_xlsx(report: Report) -> bytes:
-    """The review as a workbook: a summary sheet (the meeting, the figures, who owes what, how
-    it counted) and a commitments sheet to filter and sort."""
-    book = Workbook()
+def _front_sheet(
+    book: Workbook, name: str, title: str, block: Sequence[tuple[str, str]], as_of: date
+) -> tuple[Worksheet, int]:
+    """The first sheet of a paper: its title and meeting block; returns the next free row."""
     ws = book.active
-    assert ws is not None
-    ws.title = "Summary"
-    row = 1
-    _write(ws, row, 1, report_title(report))
-    ws.cell(row=row, column=1).font = Font(bold=True, size=14)
-    row += 2
-    for label, value in meeting_block(report):
+    assert ws is not None  # a new workbook always has its first sheet
+    ws.title = name
+    _write(ws, 1, 1, title)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    row = 3
+    for label, value in block:
         _write(ws, row, 1, label)
         ws.cell(row=row, column=1).font = _BOLD
-        _write(ws, row, 2, value if label != "As of" else report.as_of)
+        _write(ws, row, 2, value if label != "As of" else as_of)
         row += 1
+    return ws, row + 1
+
+
+def _sentences(ws: Worksheet, row: int, heading: str, sentences: Sequence[str]) -> int:
+    _write(ws, row, 1, heading)
+    ws.cell(row=row, column=1).font = Font(bold=True, size=12)
     row += 1
+    for sentence in sentences:
+        _write(ws, row, 1, sentence)
+        row += 1
+    return row
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The review as a workbook: a summary sheet (the meeting, the figures, who owes what, how
+    it counted), a commitments sheet to filter and sort, and with ``--since`` a sheet of the
+    changes since that day."""
+    book = Workbook()
+    ws, row = _front_sheet(
+        book, "Summary", report_title(report), meeting_block(report), report.as_of
+    )
     _write(ws, row, 1, "Measure")
     _write(ws, row, 2, "Count")
     for j in (1, 2):
@@ -203,12 +233,14 @@ def report_xlsx(report: Report) -> bytes:
             _write(ws, row, j, int(cell) if 2 <= j < len(headings) - 1 else cell)
         row += 1
     row += 1
-    _write(ws, row, 1, METHOD_HEADING)
-    ws.cell(row=row, column=1).font = Font(bold=True, size=12)
-    row += 1
-    for sentence in report.method:
-        _write(ws, row, 1, sentence)
-        row += 1
+    if report.since is not None:
+        # Where the changes are, for a reader of the first sheet.
+        _write(ws, row, 1, since_title(report))
+        ws.cell(row=row, column=1).font = Font(bold=True, size=12)
+        _write(ws, row, 2, len(report.changes))
+        _write(ws, row, 3, "see the sheet 'Changes since'" if report.changes else NO_CHANGES)
+        row += 2
+    _sentences(ws, row, METHOD_HEADING, report.method)
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 40
@@ -216,6 +248,42 @@ def report_xlsx(report: Report) -> bytes:
     _commitments_sheet(
         book.create_sheet("Commitments"), report.commitments, report.as_of, [report.as_of]
     )
+    if report.since is not None:
+        _table_sheet(book.create_sheet("Changes since"), CHANGE_COLUMNS, change_sheet_rows(report))
+    return _save(book)
+
+
+def review_xlsx(review: Review) -> bytes:
+    """The review paper as a workbook: a first sheet with the meeting, the count of each
+    section and how the paper counts, then one sheet per section, one commitment a row."""
+    book = Workbook()
+    ws, row = _front_sheet(book, "Review", review_title(review), review_block(review), review.as_of)
+    sections = review_sections(review)
+    for section in sections:
+        _write(ws, row, 1, section.title)
+        _write(ws, row, 2, len(section.commitments))
+        row += 1
+    _sentences(ws, row + 1, REVIEW_METHOD_HEADING, review.method)
+    ws.column_dimensions["A"].width = 42
+    ws.column_dimensions["B"].width = 30
+
+    names = [column.name for column in COMMITMENT_COLUMNS] + ["status_on", "closed", "as_of"]
+    for section in sections:
+        rows = [
+            [
+                *row,
+                c.status_on,
+                closed_evidence(c) if section.key == "closed_since" else "",
+                review.as_of,
+            ]
+            for c, row in zip(
+                section.commitments,
+                commitment_rows(section.commitments, review.as_of),
+                strict=True,
+            )
+        ]
+        sheet = book.create_sheet(section.sheet)
+        _table_sheet(sheet, names, rows, status_column=STATUS_LABEL_COLUMN)
     return _save(book)
 
 

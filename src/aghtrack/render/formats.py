@@ -19,6 +19,7 @@ from ..errors import BadInput
 if TYPE_CHECKING:
     from ..model import Commitment
     from ..report import Report
+    from ..review import Review
     from ..transfer import Record
 
 #: What a formatter returns: text, or the bytes of a binary file.
@@ -65,6 +66,8 @@ REPORT_FORMATS = (
     Format.CSV,
     Format.JSON,
 )
+#: The review paper comes in every format the progress review does.
+REVIEW_FORMATS = REPORT_FORMATS
 EXPORT_FORMATS = (Format.JSON, Format.CSV, Format.XLSX)
 
 
@@ -91,6 +94,9 @@ class Formatter:
     def report(self, report: Report) -> Output:
         raise NotImplementedError(f"{self.format} does not write reports")
 
+    def review(self, review: Review) -> Output:
+        raise NotImplementedError(f"{self.format} does not write review papers")
+
     def record(self, record: Record) -> Output:
         raise NotImplementedError(f"{self.format} does not export the record")
 
@@ -111,6 +117,11 @@ class TableFormatter(Formatter):
 
         return terminal_text(report)
 
+    def review(self, review: Review) -> Output:
+        from .review import text_review
+
+        return text_review(review)
+
 
 class JsonFormatter(Formatter):
     format = Format.JSON
@@ -124,6 +135,11 @@ class JsonFormatter(Formatter):
         from .report import json_report
 
         return json_report(report)
+
+    def review(self, review: Review) -> Output:
+        from .review import json_review
+
+        return json_review(review)
 
     def record(self, record: Record) -> Output:
         from . import to_json
@@ -151,6 +167,11 @@ class CsvFormatter(Formatter):
 
         return csv_report(report, bom=self.excel)
 
+    def review(self, review: Review) -> Output:
+        from .review import csv_review
+
+        return csv_review(review, bom=self.excel)
+
     def record(self, record: Record) -> Output:
         from ..transfer import CSV_COLUMNS
         from . import csv_table
@@ -172,6 +193,11 @@ class MarkdownFormatter(Formatter):
 
         return markdown_report(report)
 
+    def review(self, review: Review) -> Output:
+        from .review import markdown_review
+
+        return markdown_review(review)
+
 
 class HtmlFormatter(Formatter):
     format = Format.HTML
@@ -181,6 +207,11 @@ class HtmlFormatter(Formatter):
 
         return html_report(report)
 
+    def review(self, review: Review) -> Output:
+        from .review import html_review
+
+        return html_review(review)
+
 
 class WordFormatter(Formatter):
     format = Format.DOCX
@@ -189,6 +220,11 @@ class WordFormatter(Formatter):
         from .word import report_docx
 
         return report_docx(report)
+
+    def review(self, review: Review) -> Output:
+        from .word import review_docx
+
+        return review_docx(review)
 
 
 class ExcelFormatter(Formatter):
@@ -203,6 +239,11 @@ class ExcelFormatter(Formatter):
         from .excel import report_xlsx
 
         return report_xlsx(report)
+
+    def review(self, review: Review) -> Output:
+        from .excel import review_xlsx
+
+        return review_xlsx(review)
 
     def record(self, record: Record) -> Output:
         from .excel import record_xlsx

@@ -19,10 +19,11 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ..model import Commitment, Status
+from ..model import Commitment, Meeting, Status
 
 if TYPE_CHECKING:
     from ..report import LeadLine, Report
+    from ..review import Review
 
 #: Status names as headings and measures (``by_status`` keys keep the machine values).
 STATUS_TITLE = {
@@ -86,11 +87,17 @@ class Tone(StrEnum):
 # --- one commitment -------------------------------------------------------------------------
 
 
-def owners_label(c: Commitment) -> str:
-    label = ", ".join(c.owners) or "-"
-    if c.support:
-        label += f" (with {', '.join(c.support)})"
+def owners_text(owners: Sequence[str], support: Sequence[str]) -> str:
+    """``A, B (with C)``: the owners, lead first, then who supports them (a commitment's, or a
+    draft proposal's)."""
+    label = ", ".join(owners) or "-"
+    if support:
+        label += f" (with {', '.join(support)})"
     return label
+
+
+def owners_label(c: Commitment) -> str:
+    return owners_text(c.owners, c.support)
 
 
 def due_label(c: Commitment) -> str:
@@ -132,10 +139,22 @@ def evidence_label(c: Commitment) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def link_lines(c: Commitment) -> list[tuple[str, str]]:
+    """What replaced a commitment, or what it replaced: said under its text in every paper
+    (tables that give the note and evidence their own columns still carry these in the cell)."""
+    found = (("Superseded by", c.superseded_by or ""), ("Replaces", ", ".join(c.replaces)))
+    return [(label, value) for label, value in found if value]
+
+
 def cell_lines(c: Commitment) -> list[tuple[str, str]]:
     """What a paper shows under a commitment's text, in every layout that has one cell for it."""
     found = (("Source", c.source), ("Latest note", note_label(c)), ("Evidence", evidence_label(c)))
-    return [(label, value) for label, value in found if value]
+    return [(label, value) for label, value in found if value] + link_lines(c)
+
+
+def text_with_links(c: Commitment) -> str:
+    """The commitment's text and, a line each under it, its superseded/replaces links."""
+    return "\n".join([c.text, *(f"{label}: {value}" for label, value in link_lines(c))])
 
 
 # --- columns of a sheet (CSV and Excel, list and report) ------------------------------------
@@ -177,6 +196,8 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
     Column("latest_note", lambda c, _: note_label(c), 40),
     Column("evidence", lambda c, _: evidence_label(c), 40),
     Column("tags", lambda c, _: _joined(c.tags), 14),
+    Column("superseded_by", lambda c, _: c.superseded_by or "", 10),
+    Column("replaces", lambda c, _: _joined(c.replaces), 10),
 )
 
 #: The name of the column whose cell is the status label (Excel colours it by tone).
@@ -205,15 +226,14 @@ def report_title(report: Report) -> str:
     return f"Progress review: {report.meeting.title}"
 
 
-def running_header(report: Report) -> str:
+def running_header(paper: Report | Review, title: str) -> str:
     """What a printed page says at its top, so a loose page still names its meeting."""
-    m = report.meeting
-    return f"{report_title(report)} · Meeting {m.key} · as of {report.as_of.isoformat()}"
+    return f"{title} · Meeting {paper.meeting.key} · as of {paper.as_of.isoformat()}"
 
 
-def meeting_line(report: Report) -> str:
+def meeting_line(paper: Report | Review) -> str:
     """``Meeting 9 · 2015-05-06 · Wellington``: the meeting in one line, under the title."""
-    m = report.meeting
+    m = paper.meeting
     parts = [f"Meeting {m.key}", m.date.isoformat()]
     if m.location:
         parts.append(m.location)
@@ -329,7 +349,7 @@ def commitment_cells(c: Commitment, as_of: date) -> list[str]:
     return [
         c.ref,
         c.source,
-        c.text,
+        text_with_links(c),
         owners_label(c),
         due_label(c),
         status_label(c, as_of),
@@ -342,3 +362,153 @@ NO_LEADS = "No work commitments to assign."
 NO_COMMITMENTS = "No commitments to review."
 METHOD_HEADING = "How this report counts"
 LEADS_HEADING = "Who owes what (by lead)"
+
+
+# --- what changed since a date (report --since) ----------------------------------------------
+
+#: Headings of the changes table, and its columns in a sheet (``ref`` with ``meeting``/``seq``
+#: beside it, as in every sheet, so 9.10 cannot be read as 9.1).
+CHANGE_HEADINGS = ("Date", "Ref", "What happened")
+CHANGE_COLUMNS = ("date", "ref", "meeting", "seq", "what", "what_happened")
+NO_CHANGES = "Nothing recorded."
+
+
+def since_title(report: Report) -> str:
+    assert report.since is not None
+    return f"What changed since {report.since.isoformat()}"
+
+
+def change_rows(report: Report) -> list[tuple[str, str, str]]:
+    """``(date, ref, what happened)`` of each change since ``report.since``, as every paper
+    shows them."""
+    return [(x.on.isoformat(), x.ref, x.sentence) for x in report.changes]
+
+
+def change_sheet_rows(report: Report) -> list[list[Cell]]:
+    """The changes as sheet rows in ``CHANGE_COLUMNS`` order (the date a real date)."""
+    rows: list[list[Cell]] = []
+    for x in report.changes:
+        meeting, _, seq = x.ref.rpartition(".")
+        rows.append(
+            [x.on, x.ref, meeting, int(seq) if seq.isdigit() else seq, x.what.value, x.sentence]
+        )
+    return rows
+
+
+def changes_by_ref(report: Report) -> dict[str, str]:
+    """Each commitment's changes in one cell (``2015-12-04 in-progress → done; ...``), for a
+    sheet of one commitment a row."""
+    found: dict[str, list[str]] = {}
+    for on, ref, what in change_rows(report):
+        found.setdefault(ref, []).append(f"{on} {what}")
+    return {ref: "; ".join(lines) for ref, lines in found.items()}
+
+
+# --- the next meeting's review paper (review.Review) -----------------------------------------
+
+
+def review_title(review: Review) -> str:
+    return f"Review of progress for {review.meeting.title}"
+
+
+def previous_label(review: Review) -> str:
+    p = review.previous
+    return f"meeting {p.key} ({p.date.isoformat()})" if p else "none in the record"
+
+
+def review_block(review: Review) -> list[tuple[str, str]]:
+    """The meeting, its date and place, the as-of date and the previous meeting."""
+    m = review.meeting
+    lines = [("Meeting", m.key), ("Date", m.date.isoformat())]
+    if m.location:
+        lines.append(("Location", m.location))
+    lines += [("As of", review.as_of.isoformat()), ("Previous meeting", previous_label(review))]
+    return lines
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """One section of the review paper: its name in JSON and CSV, its heading, what it holds."""
+
+    key: str
+    title: str
+    commitments: tuple[Commitment, ...]
+    empty: str
+    #: The name of its sheet in a workbook (Excel allows 31 characters).
+    sheet: str
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} ({len(self.commitments)})"
+
+
+def review_sections(review: Review) -> tuple[ReviewSection, ...]:
+    return (
+        ReviewSection(
+            "open",
+            "Still open",
+            review.open_commitments,
+            "Nothing from earlier meetings is still open.",
+            "Still open",
+        ),
+        ReviewSection(
+            "closed_since",
+            "Closed since the previous meeting",
+            review.closed_since,
+            "Nothing was closed.",
+            "Closed since",
+        ),
+        ReviewSection(
+            "informational", "For information", review.informational, "None.", "For information"
+        ),
+    )
+
+
+def from_meeting(meeting: Meeting) -> str:
+    """The heading of a group of still-open commitments: the meeting they came from."""
+    return f"From meeting {meeting.key}: {meeting.title} ({meeting.date.isoformat()})"
+
+
+#: The still-open table of the review paper (the report's cells, fewer columns).
+OPEN_HEADINGS = (
+    "Ref",
+    "Commitment",
+    "Owners (lead first)",
+    "Due",
+    "Status",
+    "Latest progress note",
+)
+CLOSED_HEADINGS = ("Ref", "Commitment", "Status", "Evidence")
+
+
+def open_cells(c: Commitment, as_of: date) -> list[str]:
+    return [
+        c.ref,
+        text_with_links(c),
+        owners_label(c),
+        due_label(c),
+        status_label(c, as_of),
+        note_label(c),
+    ]
+
+
+def closed_evidence(c: Commitment) -> str:
+    """How a commitment was closed: its evidence, the day the status changed when the evidence
+    does not give it, and what superseded it."""
+    parts = [evidence_label(c)]
+    if c.status_on is not None and (c.evidence is None or c.evidence.on != c.status_on):
+        parts.append(f"{c.status.value} on {c.status_on.isoformat()}")
+    if c.superseded_by:
+        parts.append(f"superseded by {c.superseded_by}")
+    return "; ".join(p for p in parts if p)
+
+
+def closed_cells(c: Commitment, as_of: date) -> list[str]:
+    return [c.ref, c.text, status_label(c, as_of), closed_evidence(c)]
+
+
+def information_line(c: Commitment) -> str:
+    return f"{c.ref}: {c.text}"
+
+
+REVIEW_METHOD_HEADING = "How this paper counts"

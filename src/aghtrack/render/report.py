@@ -1,4 +1,5 @@
-"""The progress review in five formats: terminal, Markdown, HTML, CSV and JSON.
+"""The progress review as text: terminal, Markdown, HTML, CSV and JSON (Word and Excel are in
+``word`` and ``excel``; every cell and label comes from ``present``).
 
 Each format renders the same ``report.Report``, so the figures agree everywhere. User text
 (titles, commitment texts, owner names, notes, evidence) reaches an output only through that
@@ -16,11 +17,13 @@ from ..model import Commitment, Status, commitment_to_dict, meeting_to_dict
 from ..report import Report
 from . import TONE_STYLE, csv_table, md_cell, safe_text, to_json, visible
 from .present import (
+    CHANGE_HEADINGS,
     COMMITMENT_COLUMNS,
     COMMITMENT_HEADINGS,
     LEAD_NUMERIC,
     LEADS_HEADING,
     METHOD_HEADING,
+    NO_CHANGES,
     NO_COMMITMENTS,
     NO_LEADS,
     STATUS_COLOUR,
@@ -28,6 +31,8 @@ from .present import (
     STATUS_TITLE,
     Tone,
     cell_lines,
+    change_rows,
+    changes_by_ref,
     commitment_cells,
     commitment_rows,
     count_with_refs,
@@ -41,6 +46,7 @@ from .present import (
     owners_label,
     report_title,
     running_header,
+    since_title,
     status_label,
     summary,
     text_cell,
@@ -168,6 +174,8 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
         notes.add_row("-", safe_text(sentence, "dim"))
 
     parts: list[RenderableType] = [title, header, Text(), summary, Text()]
+    if report.since is not None:
+        parts += [_changes_table(report), Text()]
     parts.append(leads if report.by_lead else Text(NO_LEADS))
     parts.append(Text())
     if not report.commitments:
@@ -178,6 +186,21 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
         parts.append(commitments)
     parts += [Text(), Text(METHOD_HEADING, style="bold"), notes]
     return Group(*parts)
+
+
+def _changes_table(report: Report) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not report.changes:
+        return Text(visible(f"{since_title(report)}: {NO_CHANGES}"))
+    table = Table(title=since_title(report), title_justify="left", expand=False)
+    table.add_column(CHANGE_HEADINGS[0], no_wrap=True)
+    table.add_column(CHANGE_HEADINGS[1], no_wrap=True)
+    table.add_column(CHANGE_HEADINGS[2], overflow="fold", max_width=80)
+    for on, ref, what in change_rows(report):
+        table.add_row(safe_text(on), safe_text(ref), safe_text(what))
+    return table
 
 
 def print_terminal_report(report: Report) -> None:
@@ -278,6 +301,13 @@ def markdown_report(report: Report) -> str:
         if measure.tone is Tone.LATE:
             label, value = f"**{label}**", f"**{value}**"
         lines.append(_md_row([label, value]))
+    if report.since is not None:
+        lines += ["", f"## {md_cell(since_title(report))}", ""]
+        if report.changes:
+            lines += [_md_row(list(CHANGE_HEADINGS)), "|---|---|---|"]
+            lines += [_md_row([md_cell(cell) for cell in row]) for row in change_rows(report)]
+        else:
+            lines.append(NO_CHANGES)
     lines += ["", f"## {md_cell(LEADS_HEADING)}", ""]
     if report.by_lead:
         headings = lead_headings()
@@ -464,7 +494,7 @@ def html_report(report: Report) -> str:
     )
     measures = summary(report)
     cards = [m for m in measures if m.label not in STATUS_TITLE.values()]
-    css = _CSS.replace("RUNNING_HEADER", css_string(running_header(report)))
+    css = page_css(running_header(report, report_title(report)))
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -509,6 +539,7 @@ def html_report(report: Report) -> str:
         f"{len(report.overdue)}</td>",
         "</tr></tbody></table>",
         "</section>",
+        _changes_section(report),
         '<section id="by-lead" aria-labelledby="by-lead-h">',
         f'<h2 id="by-lead-h">{h(LEADS_HEADING)}</h2>',
     ]
@@ -535,6 +566,38 @@ def html_report(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(part for part in out if part) + "\n"
+
+
+def page_css(header: str) -> str:
+    """The style sheet of a page, its printed pages headed by ``header`` (the meeting)."""
+    return _CSS.replace("RUNNING_HEADER", css_string(header))
+
+
+def _changes_section(report: Report) -> str:
+    if report.since is None:
+        return ""
+    out = [
+        '<section id="changes" aria-labelledby="changes-h">',
+        f'<h2 id="changes-h">{h(since_title(report))}</h2>',
+    ]
+    if report.changes:
+        head = "".join(f'<th scope="col">{heading}</th>' for heading in CHANGE_HEADINGS)
+        out.append(f'<table class="changes stacked"><thead><tr>{head}</tr></thead><tbody>')
+        classes = ("due", "ref", "text")
+        out += [
+            "<tr>"
+            + "".join(
+                f'<td class="{cls}" data-label="{heading}">{h(cell)}</td>'
+                for cls, heading, cell in zip(classes, CHANGE_HEADINGS, row, strict=True)
+            )
+            + "</tr>"
+            for row in change_rows(report)
+        ]
+        out.append("</tbody></table>")
+    else:
+        out.append(f"<p>{h(NO_CHANGES)}</p>")
+    out.append("</section>")
+    return "\n".join(out)
 
 
 _NUMERIC_CLASS = ' class="n"'
@@ -600,16 +663,20 @@ def _commitments_table(report: Report) -> str:
 
 def csv_report(report: Report, bom: bool = False) -> str:
     """The commitments as the ``list`` CSV has them (``present.COMMITMENT_COLUMNS``), with the
-    as-of date they were judged at."""
+    as-of date they were judged at; with ``--since``, each one's changes in ``changes_since``."""
     as_of = report.as_of.isoformat()
-    return csv_table(
-        [*(column.name for column in COMMITMENT_COLUMNS), "as_of"],
-        (
-            [*(text_cell(v) for v in row), as_of]
-            for row in commitment_rows(report.commitments, report.as_of)
-        ),
-        bom,
+    names = [*(column.name for column in COMMITMENT_COLUMNS), "as_of"]
+    rows = (
+        [*(text_cell(v) for v in row), as_of]
+        for row in commitment_rows(report.commitments, report.as_of)
     )
+    if report.since is not None:
+        changed = changes_by_ref(report)
+        names.append("changes_since")
+        rows = (
+            [*row, changed.get(c.ref, "")] for c, row in zip(report.commitments, rows, strict=True)
+        )
+    return csv_table(names, rows, bom)
 
 
 def _counts(counts: Any) -> dict[str, int]:
@@ -645,6 +712,16 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "method": list(report.method),
         "actions": [commitment_to_dict(c) for c in report.commitments],
+        **(
+            {
+                "since": {
+                    "date": report.since.isoformat(),
+                    "changes": [x.to_dict() for x in report.changes],
+                }
+            }
+            if report.since is not None
+            else {}
+        ),
     }
 
 

@@ -62,16 +62,15 @@ def _write(cli: Cli, tmp_path: Path, fmt: str, *args: str) -> Path:
 # --- one presenter: every format shows the same figures and labels ---------------------------
 
 
-def test_every_report_format_shows_the_same_figures_and_labels(
-    review: Tracker, cli: Cli, tmp_path: Path
-) -> None:
-    args = ("report", "--meeting", "9", "--as-of", AS_OF)
+def every_format(cli: Cli, tmp_path: Path, *args: str) -> dict[str, str]:
+    """One paper in every format, as the text a reader sees (Word and Excel opened and read)."""
     from typer.testing import CliRunner
 
     from aghtrack.cli import app
 
     # The terminal table, wide enough that no cell wraps (a wrapped cell breaks a phrase).
     wide = CliRunner().invoke(app, [*args, "--format", "table"], env={"COLUMNS": "400"})
+    assert wide.exit_code == 0, wide.stderr
     shown = {"table": wide.stdout}
     for fmt in ("md", "html", "csv", "json"):
         result = cli(*args, "--format", fmt)
@@ -79,6 +78,15 @@ def test_every_report_format_shows_the_same_figures_and_labels(
         shown[fmt] = result.stdout.replace("\\", "")  # Markdown escapes parentheses
     shown["docx"] = _docx_text(_write(cli, tmp_path, "docx", *args))
     shown["xlsx"] = _xlsx_text(_write(cli, tmp_path, "xlsx", *args))
+    return shown
+
+
+def test_every_report_format_shows_the_same_figures_and_labels(
+    review: Tracker, cli: Cli, tmp_path: Path
+) -> None:
+    # With --since, so that the section of changes is checked alike in every format.
+    args = ("report", "--meeting", "9", "--as-of", AS_OF, "--since", "2015-12-31")
+    shown = every_format(cli, tmp_path, *args)
     payload = json.loads(shown["json"])
     labels = [
         "open (overdue)",  # 9.4, late
@@ -91,6 +99,8 @@ def test_every_report_format_shows_the_same_figures_and_labels(
         "Australia, Indonesia (with RSO)",
     ]
     figures = ["1 of 3 still asked for (33%)", "1 (9.4)"]
+    # The changes since 2015-12-31: 9.5 dropped and a note on 9.2, dated 2016.
+    changes = [("2016-01-15", "9.5", "open → dropped"), ("2016-02-01", "9.2", "note")]
     for fmt, text in shown.items():
         if fmt == "json":
             continue
@@ -106,6 +116,21 @@ def test_every_report_format_shows_the_same_figures_and_labels(
         if fmt != "csv":  # a CSV is the commitments only
             for expected in figures:
                 assert expected in flat, (fmt, expected)
+            assert "What changed since 2015-12-31" in flat, fmt
+        # The words of the page, without table rules and markup between the cells of a row.
+        words = " ".join(re.sub(r"<[^>]+>|[│┃|]", " ", text).split())
+        for on, ref, what in changes:
+            # Each change with its date (and, in a table, its reference).
+            assert (
+                f"{on} {what}" in words
+                or f"{on} {ref} {what}" in words
+                or (fmt == "xlsx" and f"{on} 00:00:00 {ref}" in words and what in words)
+            ), (fmt, on, what)
+    assert payload["since"]["date"] == "2015-12-31"
+    assert [(x["on"], x["ref"], x["what"]) for x in payload["since"]["changes"]] == [
+        ("2016-01-15", "9.5", "status"),
+        ("2016-02-01", "9.2", "note"),
+    ]
     # The JSON's figures are the ones the papers print.
     summary = payload["summary"]
     assert (summary["total"], summary["work"], summary["informational"]) == (5, 4, 1)

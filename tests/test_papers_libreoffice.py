@@ -17,6 +17,7 @@ from aghtrack.tracker import Tracker
 
 from .conftest import Cli
 from .test_cli_report import AS_OF, review  # noqa: F401  (fixture)
+from .test_papers_review import tenth  # noqa: F401  (fixture)
 
 CONVERT_TIMEOUT = 180
 #: Hostile text: markup, formulas, control characters and a right-to-left override.
@@ -96,3 +97,27 @@ def test_libreoffice_opens_the_paper_with_every_commitment_evidence_and_figures(
     assert "=SUM(A1)" in text  # shown, not evaluated (an evaluated SUM would show 0)
     if fmt == "docx":
         assert text.count("Progress review: Ninth AHG SOM · Meeting 9 · as of 2016-03-22") >= 2
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_libreoffice_opens_the_review_paper_with_every_section(
+    tenth: Tracker, cli: Cli, tmp_path: Path, fmt: str
+) -> None:
+    tenth.add_commitment(meeting="9", text=HOSTILE, owners=["=SUM(A1)"])
+    target = tmp_path / f"review-10.{fmt}"
+    result = cli("review", "10", "-f", fmt, "-O", str(target))
+    assert result.exit_code == 0, result.stderr
+    text = _pdf_text(target, tmp_path)
+    for shown in (
+        "Pilot joint information campaign",  # still open
+        "Roundtable held in Manila; fulfilled by meeting manila-2015; on 2015-12-04",  # closed
+        "superseded by 10.1",
+        "Progress on biometric data exchange",  # for information
+        "<b>bold</b> [red]x[/red] =HYPERLINK",  # hostile text, as typed
+        "=SUM(A1)",
+    ):
+        # pdftotext joins a word broken at its hyphen at a line end: compare without hyphens.
+        assert shown.replace("-", "") in text.replace("-", ""), shown
+    assert "\x1b" not in text and "\u202e" not in text
+    if fmt == "docx":
+        assert "Still open (2)" in text and "Closed since the previous meeting (3)" in text

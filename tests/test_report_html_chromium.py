@@ -22,6 +22,8 @@ from aghtrack.periods import parse_period
 from aghtrack.tracker import Tracker
 
 from .conftest import Cli
+from .test_cli_report import review  # noqa: F401  (fixture of tenth)
+from .test_papers_review import tenth  # noqa: F401  (fixture)
 
 INJECTED = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
 BROWSER_TIMEOUT = 90
@@ -217,9 +219,20 @@ _REPORT_BACK = (
 )
 
 
+@pytest.fixture
+def html_review(tenth: Tracker, cli: Cli, tmp_path: Path) -> Path:  # noqa: F811
+    """The next meeting's review paper as HTML (still open, closed since, for information)."""
+    page = tmp_path / "review-10.html"
+    result = cli("review", "10", "-f", "html", "-O", str(page))
+    assert result.exit_code == 0, result.stderr
+    return page
+
+
+@pytest.mark.parametrize("paper", ["html_report", "html_review"])
 def test_axe_core_finds_no_violation_including_best_practice(
-    html_report: Path, axe_source: str, tmp_path: Path
+    paper: str, axe_source: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    html_report: Path = request.getfixturevalue(paper)
     browser = _chromium()
     runner = (
         _REPORT_BACK

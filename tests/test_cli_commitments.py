@@ -200,7 +200,7 @@ def test_list_table_pages_and_says_how_to_see_the_rest(cli: Cli) -> None:
 
 def test_list_csv_and_markdown(record: Cli) -> None:
     csv_out = record("list", "--format", "csv").stdout.splitlines()
-    assert csv_out[0].startswith("ref,id,meeting,source,text")
+    assert csv_out[0].startswith("ref,meeting,seq,id,source,text")
     assert len(csv_out) == 4
     md = record("list", "--format", "md").stdout
     assert md.startswith("| Ref | Commitment |") and "Hold a roundtable on returns" in md

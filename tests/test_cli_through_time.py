@@ -130,7 +130,7 @@ def test_superseded_by_is_named_on_both_sides(shipped: Cli) -> None:
     old = json.loads(shipped("show", "9.3", "--json").stdout)
     new = json.loads(shipped("show", "10.1", "--json").stdout)
     assert old["superseded_by"] == "10.1" and new["replaces"] == ["9.3"]
-    assert "superseded by 10.1" in shipped("report", "-m", "9", "-f", "md").stdout
+    assert "Superseded by: 10.1" in shipped("report", "-m", "9", "-f", "md").stdout
 
 
 # --- upgrade from aghtrack 0.2 ------------------------------------------------------------------

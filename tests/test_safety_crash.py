@@ -54,17 +54,27 @@ def _one_change(before: dict[str, Any], after: dict[str, Any], op: tuple[str, ..
         return (
             len(added) == 1
             and all(new[k] == old[k] for k in old)
-            and new[added.pop()]["text"] == op[1]
+            and _stored_text(new[added.pop()]) == op[1]
         )
     ref, text = op[1], op[2]
     changed = [k for k in new if new[k] != old.get(k)]
     if len(changed) != 1 or set(new) != set(old):
         return False
     doc, was = new[changed[0]], old[changed[0]]
-    return doc["ref"] == ref and [n["text"] for n in doc["notes"]] == [
-        *(n["text"] for n in was["notes"]),
+    return f"{doc['meeting']}.{doc['seq']}" == ref and _stored_notes(doc) == [
+        *_stored_notes(was),
         text,
     ]
+
+
+# Since schema 3 a stored commitment is its events: its text is set by the create event, and
+# its notes are its note events.
+def _stored_text(doc: dict[str, Any]) -> Any:
+    return next(e["set"]["text"] for e in doc["events"] if e["op"] == "create")
+
+
+def _stored_notes(doc: dict[str, Any]) -> list[Any]:
+    return [e["text"] for e in doc["events"] if e["op"] == "note"]
 
 
 def test_sigkill_at_random_moments_during_writes_to_a_large_store_loses_nothing(

@@ -26,6 +26,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +34,7 @@ import orjson
 
 from . import clock
 from .errors import BadInput, CorruptStore, ImportRejected
-from .events import event_from_dict, fold, legacy_events
+from .events import Event, event_from_dict, event_to_dict, fold, legacy_events
 from .listing import meeting_order
 from .model import (
     Commitment,
@@ -71,20 +72,20 @@ PROGRESS_EVERY = 2000
 ProgressCallback = Callable[[int, int], None]
 
 _TOP_KEYS = frozenset({"format", "version", "meetings", "actions", "history"})
-_MEETING_KEYS = frozenset(
-    {
-        "key",
-        "title",
-        "date",
-        "location",
-        "series",
-        "chairs",
-        "attendees",
-        "observers",
-        "purpose",
-        "source",
-    }
+#: A meeting's fields, in the order an export (JSON or the Excel sheet) gives them.
+MEETING_FIELDS = (
+    "key",
+    "title",
+    "date",
+    "location",
+    "series",
+    "chairs",
+    "attendees",
+    "observers",
+    "purpose",
+    "source",
 )
+_MEETING_KEYS = frozenset(MEETING_FIELDS)
 _ACTION_KEYS = frozenset(
     {
         "ref",
@@ -148,10 +149,166 @@ _CSV_REQUIRED = ("meeting", "text")
 #: Columns a draft (``aghtrack draft --format csv``) adds for its reviewer; read and ignored.
 _CSV_IGNORED = frozenset({"informational", "why"})
 _CSV_LISTS = frozenset({"owners", "support", "tags"})
-#: What ``render.csv_cell`` prefixes with a quote so that spreadsheets do not run it as a formula.
-_NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
+#: What ``render.csv_cell`` prefixed with one quote so that spreadsheets do not run it as a
+#: formula (quotes already leading such a text included, so one quote off gives it back exactly).
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 #: Namespace for the ids of rows that come without one (uuid5 of meeting, number, source, text).
 _ROW_ID_NAMESPACE = uuid.UUID("5b0c6a53-3f0e-4b8e-9a43-2b1f4c1d7e10")
+
+
+#: The Excel form of the whole record (``export --format xlsx``), read back by ``import``:
+#: one sheet each for meetings, commitments (deleted ones marked), progress notes and the dated
+#: events the commitments are compiled from (so an import keeps their history, as JSON does).
+#: Dates are real dates; names in a list cell are one a line (a name never holds a line break).
+XLSX_MEETINGS = "Meetings"
+XLSX_COMMITMENTS = "Commitments"
+XLSX_NOTES = "Notes"
+XLSX_EVENTS = "Events"
+XLSX_MEETING_COLUMNS = MEETING_FIELDS
+XLSX_COMMITMENT_COLUMNS = (
+    "ref",
+    "meeting",
+    "seq",
+    "id",
+    "source",
+    "text",
+    "kind",
+    "owners",
+    "support",
+    "due",
+    "due_by",
+    "status",
+    "evidence",
+    "fulfilled_by",
+    "evidence_on",
+    "tags",
+    "created",
+    "updated",
+    "deleted",
+)
+XLSX_NOTE_COLUMNS = ("ref", "id", "on", "by", "text")
+#: One event a row (``events.event_to_dict``), under the id of its commitment; the fields an
+#: edit sets and an evidence are JSON text in their cells.
+XLSX_EVENT_COLUMNS = (
+    "ref",
+    "id",
+    "event",
+    "op",
+    "on",
+    "at",
+    "by",
+    "status",
+    "superseded_by",
+    "text",
+    "author",
+    "estimated",
+    "evidence",
+    "set",
+)
+_XLSX_LISTS = frozenset({"chairs", "attendees", "observers", "owners", "support", "tags"})
+#: A cell of the Excel form: text, a whole number, a date, or empty.
+XlsxCell = str | int | date | None
+
+
+def xlsx_sheets(record: Record) -> list[tuple[str, tuple[str, ...], list[list[XlsxCell]]]]:
+    """The record as the sheets of its Excel form: (name, columns, rows of typed cells)."""
+    meetings: list[list[XlsxCell]] = [
+        [
+            m.key,
+            m.title,
+            m.date,
+            m.location,
+            m.series,
+            "\n".join(m.chairs),
+            "\n".join(m.attendees),
+            "\n".join(m.observers),
+            m.purpose,
+            m.source,
+        ]
+        for m in record.meetings
+    ]
+    commitments: list[list[XlsxCell]] = []
+    notes: list[list[XlsxCell]] = []
+    events: list[list[XlsxCell]] = []
+    for c in record.commitments:
+        evidence = c.evidence
+        commitments.append(
+            [
+                c.ref,
+                c.meeting,
+                c.seq,
+                c.id,
+                c.source,
+                c.text,
+                c.kind.value,
+                "\n".join(c.owners),
+                "\n".join(c.support),
+                c.due.text if c.due else None,
+                c.due.due_by if c.due else None,
+                c.status.value,
+                evidence.text if evidence else None,
+                evidence.fulfilled_by if evidence else None,
+                evidence.on if evidence else None,
+                "\n".join(c.tags),
+                c.created,
+                c.updated,
+                "yes" if c.deleted else "",
+            ]
+        )
+        notes += [[c.ref, c.id, n.on, n.by, n.text] for n in c.notes]
+        events += [_xlsx_event(c, e) for e in c.events]
+    return [
+        (XLSX_MEETINGS, XLSX_MEETING_COLUMNS, meetings),
+        (XLSX_COMMITMENTS, XLSX_COMMITMENT_COLUMNS, commitments),
+        (XLSX_NOTES, XLSX_NOTE_COLUMNS, notes),
+        (XLSX_EVENTS, XLSX_EVENT_COLUMNS, events),
+    ]
+
+
+def _xlsx_event(c: Commitment, e: Event) -> list[XlsxCell]:
+    d = event_to_dict(e)
+    evidence = d.get("evidence")
+    changes = d.get("set")
+    return [
+        c.ref,
+        c.id,
+        d["id"],
+        d["op"],
+        e.on,
+        d["at"],
+        d["by"],
+        d.get("status"),
+        d.get("superseded_by"),
+        d.get("text"),
+        d.get("author"),
+        d.get("estimated"),
+        orjson.dumps(evidence).decode() if evidence is not None else None,
+        orjson.dumps(changes).decode() if changes is not None else None,
+    ]
+
+
+def _event_from_xlsx(cells: dict[str, Any]) -> dict[str, Any]:
+    """An Events row back in the dict shape of ``events.event_to_dict`` (empty cells read as
+    None: the text fields an event always has come back as empty text)."""
+    d: dict[str, Any] = {
+        "id": cells.get("event"),
+        "op": cells.get("op"),
+        "at": cells.get("at") or "",
+        "by": cells.get("by") or "",
+    }
+    for key in ("on", "status", "superseded_by", "estimated"):
+        if cells.get(key) is not None:
+            d[key] = cells[key]
+    if d["op"] == "note":
+        d["text"] = cells.get("text") or ""
+        d["author"] = cells.get("author") or ""
+    for key in ("evidence", "set"):
+        if cells.get(key) is not None:
+            try:
+                d[key] = orjson.loads(cells[key])
+            except orjson.JSONDecodeError:
+                raise BadInput(f"'{key}' is not JSON: {str(cells[key])[:60]}") from None
+    return d
 
 
 @dataclass(frozen=True)
@@ -228,24 +385,47 @@ class _Parsed:
 # --- export ---------------------------------------------------------------------------------
 
 
-def export_document(store: Store) -> dict[str, Any]:
-    """Everything in the store in the exchange format, meetings and commitments in reading
-    order (meeting, then number). Deleted commitments are included, marked, so nothing is lost."""
-    with no_gc():
-        snapshot = store.load()
+@dataclass(frozen=True)
+class Record:
+    """Everything in the store, in reading order (meetings by key, commitments by meeting then
+    number), deleted commitments included: what every export format is written from."""
+
+    meetings: tuple[Meeting, ...]
+    commitments: tuple[Commitment, ...]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON exchange format: deleted commitments included, marked, so nothing is lost."""
         return {
             "format": FORMAT,
             "version": VERSION,
-            "meetings": [meeting_to_dict(m) for m in _stored_meetings(store, snapshot)],
-            "actions": [commitment_to_dict(c) for c in _stored_commitments(store, snapshot)],
+            "meetings": [meeting_to_dict(m) for m in self.meetings],
+            "actions": [commitment_to_dict(c) for c in self.commitments],
         }
+
+    def csv_rows(self) -> list[dict[str, str]]:
+        """The live (not deleted) commitments as CSV_COLUMNS cells, ready for ``render``."""
+        return [csv_row(c) for c in self.commitments if not c.deleted]
+
+
+def load_record(store: Store) -> Record:
+    with no_gc():
+        snapshot = store.load()
+        return Record(
+            meetings=tuple(_stored_meetings(store, snapshot)),
+            commitments=tuple(_stored_commitments(store, snapshot)),
+        )
+
+
+def export_document(store: Store) -> dict[str, Any]:
+    """Everything in the store in the exchange format (``Record.document``)."""
+    with no_gc():
+        return load_record(store).document()
 
 
 def csv_rows(store: Store) -> list[dict[str, str]]:
     """The live (not deleted) commitments as CSV_COLUMNS cells, ready for ``render``."""
     with no_gc():
-        snapshot = store.load()
-        return [csv_row(c) for c in _stored_commitments(store, snapshot) if not c.deleted]
+        return load_record(store).csv_rows()
 
 
 def csv_row(c: Commitment) -> dict[str, str]:
@@ -304,13 +484,15 @@ def import_file(
     fmt: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    """Import a JSON export or a CSV file; ``fmt`` (json|csv) defaults to the file's suffix."""
+    """Import a JSON export, a CSV or an Excel workbook; ``fmt`` (json|csv|xlsx) defaults to
+    the file's suffix (json for any other)."""
     name = path.name
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise ImportRejected(f"{path}: cannot read it ({e.strerror or e}).") from None
-    kind = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
+    suffix = path.suffix.lower().lstrip(".")
+    kind = fmt or (suffix if suffix in ("csv", "xlsx") else "json")
     return import_bytes(store, raw, name=name, fmt=kind, actor=actor, progress=progress)
 
 
@@ -327,10 +509,11 @@ def import_bytes(
     """Import the bytes of a file; ``command`` names the change in the history (a draft
     applied is recorded as ``draft``)."""
     problems = _Problems(name, [])
-    if fmt not in ("json", "csv"):
-        raise BadInput(f"'{fmt}' is not an import format: use json or csv.")
+    parsers = {"json": _parse_json, "csv": _parse_csv, "xlsx": _parse_xlsx}
+    if fmt not in parsers:
+        raise BadInput(f"'{fmt}' is not an import format: use json, csv or xlsx.")
     with no_gc():
-        parsed = _parse_json(raw, problems) if fmt == "json" else _parse_csv(raw, problems)
+        parsed = parsers[fmt](raw, problems)
         meetings = _check_meetings(parsed, problems)
         rows = _check_actions(parsed, problems, progress, clock.now())
         return _write(store, name, meetings, rows, problems, actor=actor, command=command)
@@ -463,6 +646,133 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     except csv.Error as e:
         raise problems.fatal(f"not readable as CSV ({e})", f"row {row_number + 1}") from None
     return _Parsed(meetings=[], actions=actions)
+
+
+def _parse_xlsx(raw: bytes, problems: _Problems) -> _Parsed:
+    """An Excel workbook in the form ``export --format xlsx`` writes, in the JSON shapes."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise problems.fatal(f"not readable as an Excel workbook ({e})") from None
+    try:
+        sheets = {
+            name: _xlsx_records(book, name, columns, problems)
+            for name, columns in (
+                (XLSX_MEETINGS, XLSX_MEETING_COLUMNS),
+                (XLSX_COMMITMENTS, XLSX_COMMITMENT_COLUMNS),
+                (XLSX_NOTES, XLSX_NOTE_COLUMNS),
+            )
+        }
+        # Optional: a workbook made by hand (or by an earlier version) states without history.
+        if XLSX_EVENTS in book.sheetnames:
+            sheets[XLSX_EVENTS] = _xlsx_records(book, XLSX_EVENTS, XLSX_EVENT_COLUMNS, problems)
+    finally:
+        book.close()
+    notes: dict[str, list[dict[str, Any]]] = {}
+    for _, _, note in sheets[XLSX_NOTES]:
+        note["by"] = note.get("by") or ""
+        notes.setdefault(str(note.pop("id", "")), []).append(
+            {k: v for k, v in note.items() if k != "ref"}
+        )
+    events: dict[str, list[dict[str, Any]]] = {}
+    for _, where, event in sheets.get(XLSX_EVENTS, []):
+        try:
+            events.setdefault(str(event.get("id", "")), []).append(_event_from_xlsx(event))
+        except BadInput as e:
+            problems.add((3, 0), where, str(e))
+    actions = []
+    for order, where, cells in sheets[XLSX_COMMITMENTS]:
+        action = {k: v for k, v in cells.items() if k not in ("evidence", "fulfilled_by")}
+        action.pop("evidence_on", None)
+        proof = {
+            "text": cells.get("evidence"),
+            "fulfilled_by": cells.get("fulfilled_by"),
+            "on": cells.get("evidence_on"),
+        }
+        if any(v is not None for v in proof.values()):
+            action["evidence"] = proof
+        action["deleted"] = cells.get("deleted") == "yes"
+        action["notes"] = notes.pop(str(cells.get("id", "")), [])
+        history = events.pop(str(cells.get("id", "")), [])
+        if history:
+            action["events"] = history
+            # Empty cells read as None; the events' state has empty text there.
+            for key in ("source", "created", "updated"):
+                action[key] = action.get(key) or ""
+        actions.append((order, where, action))
+    for orphans in notes.values():
+        for note in orphans:
+            problems.add((2, 0), XLSX_NOTES, f"a note for no commitment in the file: {note}")
+    return _Parsed(
+        meetings=[(o, w, m) for o, w, m in sheets[XLSX_MEETINGS]],
+        actions=actions,
+    )
+
+
+def _xlsx_records(
+    book: Any, sheet: str, columns: tuple[str, ...], problems: _Problems
+) -> list[tuple[tuple[int, int], str, dict[str, Any]]]:
+    if sheet not in book.sheetnames:
+        raise problems.fatal(
+            f"no sheet '{sheet}' (an export has {XLSX_MEETINGS}, "
+            f"{XLSX_COMMITMENTS} and {XLSX_NOTES})"
+        )
+    rows = book[sheet].iter_rows(values_only=True)
+    header = [str(cell).strip().lower() if cell is not None else "" for cell in next(rows, ())]
+    while header and not header[-1]:
+        header.pop()
+    for name in header:
+        if name not in columns:
+            raise problems.fatal(
+                f"unknown column '{name}' (columns: {', '.join(columns)})", f"{sheet} row 1"
+            )
+    section = (XLSX_MEETINGS, XLSX_COMMITMENTS, XLSX_NOTES, XLSX_EVENTS).index(sheet)
+    records = []
+    for number, cells in enumerate(rows, 2):
+        if all(cell is None for cell in cells):
+            continue
+        record = {
+            name: _xlsx_value(name, cell) for name, cell in zip(header, cells, strict=False) if name
+        }
+        records.append(((section, number), f"{sheet} row {number}", record))
+    return records
+
+
+def _xlsx_value(column: str, cell: Any) -> Any:
+    """A cell as the JSON shape has it: dates in ISO form, lists split, text unescaped."""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return cell if column == "seq" else str(cell)
+    if cell is None:
+        return [] if column in _XLSX_LISTS else None
+    text = xlsx_unescape(str(cell))
+    if column in _XLSX_LISTS:
+        return [name for name in text.split("\n") if name.strip()]
+    return text
+
+
+#: What XML 1.0 cannot hold, so no spreadsheet cell can: written in Excel's own ``_xHHHH_``
+#: escape (and a literal ``_xHHHH_`` with its underscore escaped), so export -> import is exact.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(text: str) -> str:
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def xlsx_unescape(text: str) -> str:
+    return _XLSX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 _NOT_UTF8 = "holds bytes that are not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,18 +12,13 @@ from ..errors import BadInput
 from ..listing import Filter, SortKey
 from ..model import Commitment, Kind, parse_kind, parse_status
 from ..periods import parse_date, parse_period
+from ..render.formats import Format
 from ..tracker import UNSET
 from . import completion
 from .app import app, session
+from .formats import LIST_FORMATS, ExcelOpt, OutputOpt, format_option
 
 DEFAULT_PAGE = 50
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MD = "md"
 
 
 MeetingOpt = Annotated[
@@ -77,7 +71,12 @@ def add_action(
     ] = None,
     support: Annotated[
         list[str] | None,
-        typer.Option("--support", metavar="NAME", help="A supporting party; repeat for several."),
+        typer.Option(
+            "--support",
+            metavar="NAME",
+            help="A supporting party; repeat for several.",
+            autocompletion=completion.owners,
+        ),
     ] = None,
     due: Annotated[
         str | None,
@@ -89,7 +88,8 @@ def add_action(
     kind: Annotated[
         str,
         typer.Option(
-            help="agreed, decided, endorsed, will, encouraged, supported, welcomed, noted."
+            help="agreed, decided, endorsed, will, encouraged, supported, welcomed, noted.",
+            autocompletion=completion.kinds,
         ),
     ] = Kind.AGREED.value,
     source: Annotated[
@@ -159,6 +159,7 @@ def list_commitments(
             "-s",
             metavar="STATUS",
             help="Only these statuses (repeat): open, in-progress, blocked, done, dropped, superseded.",
+            autocompletion=completion.statuses,
         ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue work.")] = False,
@@ -189,18 +190,23 @@ def list_commitments(
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every match.")] = False,
     as_json: JsonOpt = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    fmt: Annotated[Format, format_option(LIST_FORMATS)] = Format.TABLE,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """List commitments, filtered and sorted.
 
     \b
     Example: aghtrack list --meeting 9 --status open
+    Example: aghtrack list --overdue --format xlsx --output overdue.xlsx
     """
     from .. import render
+    from ..render import formats
 
     if limit is not None and show_all:
         raise BadInput("Give either --limit or --all, not both.")
     fmt = Format.JSON if as_json else fmt
+    formats.check_destination(fmt, output, excel=excel)
     when = clock.today(parse_date(as_of) if as_of else None)
     flt = Filter(
         meeting=meeting.strip().lower() if meeting is not None else None,
@@ -212,9 +218,11 @@ def list_commitments(
         search=search,
     )
     found = session(ctx).tracker(reading=True).commitments(flt, as_of=when, sort=sort)
-    if fmt is not Format.TABLE:
+    if fmt is not Format.TABLE or output is not None:
         shown = found[:limit] if limit else found
-        render.write_raw(render.commitments_as(fmt.value, shown, when))
+        formats.deliver(formats.formatter(fmt, excel=excel).commitments(shown, when), output)
+        if output is not None:
+            render.message(f"Wrote {len(shown)} commitments to {output}.")
         return
     page = len(found) if show_all else (limit or DEFAULT_PAGE)
     render.print_commitments(found[:page], when)
@@ -272,15 +280,26 @@ def update(
     ] = None,
     support: Annotated[
         list[str] | None,
-        typer.Option("--support", metavar="NAME", help="Replace the supporting parties."),
+        typer.Option(
+            "--support",
+            metavar="NAME",
+            help="Replace the supporting parties.",
+            autocompletion=completion.owners,
+        ),
     ] = None,
     due: Annotated[
         str | None, typer.Option(metavar="PERIOD", help="New due period; 'none' clears it.")
     ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", metavar="STATUS", help="New status.")
+        str | None,
+        typer.Option(
+            "--status", metavar="STATUS", help="New status.", autocompletion=completion.statuses
+        ),
     ] = None,
-    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="New kind.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", help="New kind.", autocompletion=completion.kinds),
+    ] = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", metavar="TAG", help="Replace the tags.")
     ] = None,

@@ -30,6 +30,14 @@ class AghtrackGroup(TyperGroup):
             error_line(str(e))
             raise typer.Exit(e.exit_code) from None
 
+    def _main_shell_completion(self, *args: Any, **kwargs: Any) -> Any:
+        """Bash candidates quoted (``cli.completion``): only when completing, so no command
+        pays for it."""
+        from .completion import register_quoting_bash
+
+        register_quoting_bash()
+        return super()._main_shell_completion(*args, **kwargs)
+
 
 app = typer.Typer(
     cls=AghtrackGroup,

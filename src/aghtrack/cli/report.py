@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..model import clean_names, normalise_meeting_key
 from ..periods import parse_date
+from ..render.formats import Format
 from . import completion
 from .actions import MeetingOpt
 from .app import app, session
-
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    MD = "md"
-    HTML = "html"
-    CSV = "csv"
-    JSON = "json"
+from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
 
 
 @app.command()
@@ -35,24 +27,8 @@ def report(
             help="Review the record as it stood on this date (YYYY-MM-DD); default today.",
         ),
     ] = None,
-    fmt: Annotated[
-        ReportFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table (terminal), md (for a meeting paper), html (one page), csv, json.",
-        ),
-    ] = ReportFormat.TABLE,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-O",
-            metavar="FILE",
-            help="Write the report to this file (replaced in one step) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    fmt: Annotated[Format, format_option(REPORT_FORMATS)] = Format.TABLE,
+    output: OutputOpt = None,
     owner: Annotated[
         str | None,
         typer.Option(
@@ -72,6 +48,7 @@ def report(
             autocompletion=completion.meetings,
         ),
     ] = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """The progress review of a meeting: summary, who owes what, and every commitment.
 
@@ -82,10 +59,13 @@ def report(
     Example: aghtrack report --meeting 9 --as-of 2016-03-22
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --since 9
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format html --output review.html
+    Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format docx --output review.docx
     """
     from .. import render
+    from ..render import formats
     from ..render import report as rendering
 
+    formats.check_destination(fmt, output, excel=excel)
     key = normalise_meeting_key(meeting)
     found = (
         session(ctx)
@@ -97,13 +77,12 @@ def report(
             since=since,
         )
     )
-    if output is not None:
-        rendering.write_atomic(output, rendering.render_report(found, fmt.value))
-        render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
-    elif fmt is ReportFormat.TABLE:
+    if output is None and fmt is Format.TABLE:
         rendering.print_terminal_report(found)
-    else:
-        render.write_raw(rendering.render_report(found, fmt.value))
+        return
+    formats.deliver(formats.formatter(fmt, excel=excel).report(found), output)
+    if output is not None:
+        render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
 
 
 @app.command()
@@ -134,24 +113,9 @@ def review(
             help="Review the earlier meetings of this series (default: the meeting's own series, else every earlier meeting).",
         ),
     ] = None,
-    fmt: Annotated[
-        ReportFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table (terminal), md (for a meeting paper), html (one page), csv, json.",
-        ),
-    ] = ReportFormat.TABLE,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-O",
-            metavar="FILE",
-            help="Write the paper to this file (replaced in one step) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    fmt: Annotated[Format, format_option(REVIEW_FORMATS)] = Format.TABLE,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """The next meeting's review paper: what earlier meetings asked for that is still open,
     what was closed since the previous meeting, and what was only noted.
@@ -159,22 +123,19 @@ def review(
     \b
     Example: aghtrack review 10
     Example: aghtrack review 10 --format md --output review-10.md
+    Example: aghtrack review 10 --format docx --output review-10.docx
     """
     from .. import render
-    from ..render import report as rendering
-    from ..render import review as paper
+    from ..render import formats
 
+    formats.check_destination(fmt, output, excel=excel)
     found = (
         session(ctx)
         .tracker(reading=True)
         .review(meeting, as_of=parse_date(as_of) if as_of else None, series=series)
     )
+    formats.deliver(formats.formatter(fmt, excel=excel).review(found), output)
     if output is not None:
-        rendering.write_atomic(output, paper.render_review(found, fmt.value))
         render.message(
             f"Wrote the {fmt.value} review paper of meeting {found.meeting.key} to {output}."
         )
-    elif fmt is ReportFormat.TABLE:
-        render.write_raw(paper.render_review(found, "table"))
-    else:
-        render.write_raw(paper.render_review(found, fmt.value))

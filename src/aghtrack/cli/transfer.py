@@ -1,4 +1,4 @@
-"""`aghtrack import` and `aghtrack export`: the record in and out, as JSON or CSV."""
+"""`aghtrack import` and `aghtrack export`: the record in and out, as JSON, CSV or Excel."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..render.formats import Format
 from .app import app, session
+from .formats import EXPORT_FORMATS, ExcelOpt, OutputOpt, format_option
 
 if TYPE_CHECKING:
     from ..transfer import ProgressCallback
 
 
-class TransferFormat(StrEnum):
+class ImportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
+    XLSX = "xlsx"
 
 
 @app.command("import")
@@ -29,17 +32,17 @@ def import_(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A JSON file from 'aghtrack export', or a CSV with one commitment a row.",
+            help="A JSON or Excel file from 'aghtrack export', or a CSV with one commitment a row.",
             dir_okay=False,
             show_default=False,
         ),
     ],
     fmt: Annotated[
-        TransferFormat | None,
+        ImportFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="json or csv; default: csv for a .csv file, else json.",
+            help="json, csv or xlsx; default: csv for a .csv file, xlsx for .xlsx, else json.",
             show_default=False,
         ),
     ] = None,
@@ -56,6 +59,7 @@ def import_(
     \b
     Example: aghtrack import data/bali-process-ahg.json
     Example: aghtrack import follow-up.csv
+    Example: aghtrack import record.xlsx
     """
     from .. import render
 
@@ -77,48 +81,37 @@ def import_(
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        TransferFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="json (everything, re-importable without loss) or csv (one commitment a row, no notes).",
+        Format,
+        format_option(
+            EXPORT_FORMATS,
+            "json: everything, re-importable without loss; xlsx: the same as a workbook; "
+            "csv: one live commitment a row, no notes.",
         ),
-    ] = TransferFormat.JSON,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-O",
-            metavar="FILE",
-            help="Write to this file (replaced in one step) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    ] = Format.JSON,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Write the whole record out, for a backup, another store or a spreadsheet.
 
     \b
     Example: aghtrack export --output record.json
     Example: aghtrack export --format csv > commitments.csv
+    Example: aghtrack export --format xlsx --output record.xlsx
     """
     from .. import render, transfer
+    from ..render import formats
 
-    store = session(ctx).tracker(reading=True).store
-    if fmt is TransferFormat.JSON:
-        document = transfer.export_document(store)
-        payload = render.to_json(document)
-        what = f"{len(document['actions'])} commitments and {len(document['meetings'])} meetings"
-    else:
-        rows = transfer.csv_rows(store)
-        payload = render.records_csv(transfer.CSV_COLUMNS, rows)
-        what = f"{len(rows)} commitments"
-    if output is None:
-        render.write_raw(payload)
-        return
-    from ..render.report import write_atomic
-
-    write_atomic(output, payload if payload.endswith("\n") else payload + "\n")
-    render.message(f"Exported {what} to {output}.")
+    formats.check_destination(fmt, output, excel=excel)
+    record = transfer.load_record(session(ctx).tracker(reading=True).store)
+    formats.deliver(formats.formatter(fmt, excel=excel).record(record), output)
+    if output is not None:
+        live = sum(not c.deleted for c in record.commitments)
+        shown = live if fmt is Format.CSV else len(record.commitments)
+        render.message(
+            f"Exported {shown} commitments and {len(record.meetings)} meetings to {output}."
+            if fmt is not Format.CSV
+            else f"Exported {shown} commitments to {output}."
+        )
 
 
 @contextmanager

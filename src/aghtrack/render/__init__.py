@@ -18,6 +18,17 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from ..model import Commitment, Meeting, Status, commitment_to_dict, meeting_to_dict
+from .present import (
+    COMMITMENT_COLUMNS,
+    Tone,
+    commitment_rows,
+    due_label,
+    evidence_label,
+    owners_label,
+    status_label,
+    text_cell,
+    tone,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -95,20 +106,12 @@ def meeting_json(meeting: Meeting, counts: dict[Status, int] | None = None) -> s
 # --- tables -------------------------------------------------------------------------------
 
 
+#: How each tone looks in a terminal.
+TONE_STYLE = {Tone.PLAIN: "", Tone.LATE: "bold red", Tone.QUIET: "dim"}
+
+
 def status_text(c: Commitment, as_of: date) -> Text:
-    label = _status_label(c, as_of)
-    if c.is_overdue(as_of):
-        return safe_text(label, "bold red")
-    if not c.is_work or c.status is Status.DONE:
-        return safe_text(label, "dim")
-    return safe_text(label)
-
-
-def owners_label(c: Commitment) -> str:
-    label = ", ".join(c.owners) or "-"
-    if c.support:
-        label += f" (with {', '.join(c.support)})"
-    return label
+    return safe_text(status_label(c, as_of), TONE_STYLE[tone(c, as_of)])
 
 
 def commitments_table(commitments: Sequence[Commitment], as_of: date) -> Table:
@@ -128,7 +131,7 @@ def commitments_table(commitments: Sequence[Commitment], as_of: date) -> Table:
             safe_text(c.ref),
             safe_text(c.text, "dim" if done else ""),
             safe_text(owners_label(c), "dim" if done else ""),
-            safe_text(c.due.text if c.due else "-"),
+            safe_text(due_label(c)),
             status_text(c, as_of),
         )
     return table
@@ -205,12 +208,7 @@ def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry
     if c.replaces:
         table.add_row("Replaces", safe_text(", ".join(c.replaces)))
     if c.evidence:
-        parts = [c.evidence.text or ""]
-        if c.evidence.fulfilled_by:
-            parts.append(f"fulfilled by meeting {c.evidence.fulfilled_by}")
-        if c.evidence.on:
-            parts.append(f"on {c.evidence.on}")
-        table.add_row("Evidence", safe_text("; ".join(p for p in parts if p)))
+        table.add_row("Evidence", safe_text(evidence_label(c)))
     if c.tags:
         table.add_row("Tags", safe_text(", ".join(c.tags)))
     for n in c.notes:
@@ -326,20 +324,12 @@ def commitments_plain_table(
             one_line(c.ref),
             visible(c.text),
             visible(owners_label(c)),
-            one_line(c.due.text if c.due else "-"),
-            _status_label(c, as_of),
+            one_line(due_label(c)),
+            status_label(c, as_of),
         )
         for c in commitments
     ]
     return plain.table(columns, rows, width or plain.output_width())
-
-
-def _status_label(c: Commitment, as_of: date) -> str:
-    if c.is_overdue(as_of):
-        return f"{c.status.value} (overdue)"
-    if not c.is_work:
-        return f"{c.status.value} (info)"
-    return c.status.value
 
 
 def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None) -> dict[str, Any]:
@@ -361,12 +351,15 @@ def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None
 
 # --- CSV and Markdown ---------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet would evaluate (CWE-1236), after any number of leading quotes: the guard
+#: adds one quote and import takes one away, so a text that really begins with ``'=`` survives.
+_FORMULA = re.compile("'*[=+\\-@\t\r]")
 
 
 def csv_cell(value: str) -> str:
-    """Neutralise what a spreadsheet would evaluate (CWE-1236): a leading quote makes it text."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Neutralise what a spreadsheet would evaluate: a leading quote makes it text. The quote
+    is the convention spreadsheets know; ``transfer`` removes exactly one on import."""
+    return "'" + value if _FORMULA.match(value) else value
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -375,57 +368,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 def md_cell(value: str) -> str:
     """Text for a Markdown table cell: visible, one line, every markup character escaped."""
     return _MD_SPECIAL.sub(r"\\\1", visible(value).replace("\n", " "))
-
-
-LIST_COLUMNS = (
-    "ref",
-    "id",
-    "meeting",
-    "source",
-    "text",
-    "kind",
-    "owners",
-    "support",
-    "due",
-    "due_by",
-    "status",
-    "overdue",
-    "latest_note",
-    "evidence",
-    "tags",
-)
-
-
-def _row(c: Commitment, as_of: date) -> dict[str, str]:
-    latest = c.latest_note
-    evidence = ""
-    if c.evidence:
-        evidence = "; ".join(
-            p
-            for p in (
-                c.evidence.text or "",
-                f"fulfilled by {c.evidence.fulfilled_by}" if c.evidence.fulfilled_by else "",
-                f"on {c.evidence.on}" if c.evidence.on else "",
-            )
-            if p
-        )
-    return {
-        "ref": c.ref,
-        "id": c.id,
-        "meeting": c.meeting,
-        "source": c.source,
-        "text": c.text,
-        "kind": c.kind.value,
-        "owners": "; ".join(c.owners),
-        "support": "; ".join(c.support),
-        "due": c.due.text if c.due else "",
-        "due_by": c.due.due_by.isoformat() if c.due else "",
-        "status": c.status.value,
-        "overdue": "yes" if c.is_overdue(as_of) else "",
-        "latest_note": f"{latest.on} {latest.by}: {latest.text}" if latest else "",
-        "evidence": evidence,
-        "tags": "; ".join(c.tags),
-    }
 
 
 def write_csv_row(out: IO[str], cells: Sequence[str]) -> None:
@@ -439,45 +381,42 @@ def write_csv_row(out: IO[str], cells: Sequence[str]) -> None:
         csv.writer(out, lineterminator="\n").writerow(cells)
 
 
-def commitments_csv(commitments: Iterable[Commitment], as_of: date) -> str:
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]], bom: bool = False) -> str:
+    """The one CSV writer: a header, then the rows, every cell through ``csv_cell``.
+
+    ``bom`` starts the file with a UTF-8 byte-order mark, by which Excel knows the encoding."""
     import io
 
     out = io.StringIO()
-    write_csv_row(out, LIST_COLUMNS)
-    for c in commitments:
-        row = _row(c, as_of)
-        write_csv_row(out, [csv_cell(row[k]) for k in LIST_COLUMNS])
+    if bom:
+        out.write("\ufeff")
+    write_csv_row(out, header)
+    for row in rows:
+        write_csv_row(out, [csv_cell(cell) for cell in row])
     return out.getvalue()
+
+
+def commitments_csv(commitments: Sequence[Commitment], as_of: date, bom: bool = False) -> str:
+    return csv_table(
+        [column.name for column in COMMITMENT_COLUMNS],
+        ([text_cell(v) for v in row] for row in commitment_rows(commitments, as_of)),
+        bom,
+    )
 
 
 def commitments_markdown(commitments: Iterable[Commitment], as_of: date) -> str:
     lines = ["| Ref | Commitment | Owners | Due | Status |", "|---|---|---|---|---|"]
     for c in commitments:
-        status = c.status.value + (" **(overdue)**" if c.is_overdue(as_of) else "")
-        due = c.due.text if c.due else "-"
+        status = md_cell(status_label(c, as_of))
+        if tone(c, as_of) is Tone.LATE:
+            status = f"**{status}**"
         lines.append(
             f"| {md_cell(c.ref)} | {md_cell(c.text)} | {md_cell(owners_label(c))} "
-            f"| {md_cell(due)} | {status} |"
+            f"| {md_cell(due_label(c))} | {status} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def commitments_as(fmt: str, commitments: Sequence[Commitment], as_of: date) -> str:
-    if fmt == "json":
-        return commitments_json(commitments)
-    if fmt == "csv":
-        return commitments_csv(commitments, as_of)
-    if fmt == "md":
-        return commitments_markdown(commitments, as_of)
-    raise ValueError(fmt)
-
-
 def records_csv(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
-    """A CSV of the given columns, every cell neutralised by ``csv_cell`` (used by export)."""
-    import io
-
-    out = io.StringIO()
-    write_csv_row(out, columns)
-    for row in rows:
-        write_csv_row(out, [csv_cell(row.get(k, "")) for k in columns])
-    return out.getvalue()
+    """A CSV of the given columns (used by export)."""
+    return csv_table(columns, ([row.get(k, "") for k in columns] for row in rows))

@@ -1,7 +1,8 @@
 """A draft of commitments, shown for review as a table (Rich on a terminal, plain otherwise).
 
 The JSON form is the import format itself (``render.to_json``), the CSV form goes through
-``render.records_csv`` like an export, so both keep their one escaping.
+``render.records_csv`` (the one CSV writer, ``render.csv_table``) like an export, so both keep
+their one escaping; the owners read as in every paper (``present.owners_text``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import plain, print_renderable, safe_text, styled_output, visible
+from .present import owners_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -21,9 +23,7 @@ _HEADERS = ("Source", "Kind", "Proposed commitment", "Owners", "Due", "Why")
 
 
 def _cells(p: Proposal) -> tuple[str, ...]:
-    owners = ", ".join(p.owners) or "-"
-    if p.support:
-        owners += f" (with {', '.join(p.support)})"
+    owners = owners_text(p.owners, p.support)
     kind = p.kind.value + (" (info)" if p.informational else "")
     return (p.source, kind, p.text, owners, p.due.text if p.due else "-", p.why)
 

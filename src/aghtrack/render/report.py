@@ -1,4 +1,5 @@
-"""The progress review in five formats: terminal, Markdown, HTML, CSV and JSON.
+"""The progress review as text: terminal, Markdown, HTML, CSV and JSON (Word and Excel are in
+``word`` and ``excel``; every cell and label comes from ``present``).
 
 Each format renders the same ``report.Report``, so the figures agree everywhere. User text
 (titles, commitment texts, owner names, notes, evidence) reaches an output only through that
@@ -8,15 +9,49 @@ format's one escaping helper: ``safe_text``/``visible`` for the terminal, ``h`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputWriteFailed
 from ..model import Commitment, Status, commitment_to_dict, meeting_to_dict
-from ..report import LeadLine, Report
-from . import csv_cell, md_cell, owners_label, safe_text, to_json, visible
+from ..report import Report
+from . import TONE_STYLE, csv_table, md_cell, safe_text, to_json, visible
+from .present import (
+    CHANGE_HEADINGS,
+    COMMITMENT_COLUMNS,
+    COMMITMENT_HEADINGS,
+    LEAD_NUMERIC,
+    LEADS_HEADING,
+    METHOD_HEADING,
+    NO_CHANGES,
+    NO_COMMITMENTS,
+    NO_LEADS,
+    STATUS_COLOUR,
+    STATUS_INK,
+    STATUS_TITLE,
+    Tone,
+    cell_lines,
+    change_rows,
+    changes_by_ref,
+    commitment_cells,
+    commitment_rows,
+    count_with_refs,
+    done_line,
+    due_label,
+    lead_breakdown,
+    lead_headings,
+    lead_row,
+    meeting_block,
+    meeting_line,
+    owners_label,
+    report_title,
+    running_header,
+    since_title,
+    status_label,
+    summary,
+    text_cell,
+    tone,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -26,96 +61,6 @@ if TYPE_CHECKING:
 
 #: Width of the terminal report when it is written to a file rather than a terminal.
 FILE_WIDTH = 100
-
-_STATUS_TITLE = {
-    Status.OPEN: "Open",
-    Status.IN_PROGRESS: "In progress",
-    Status.BLOCKED: "Blocked",
-    Status.DONE: "Done",
-    Status.DROPPED: "Dropped",
-    Status.SUPERSEDED: "Superseded",
-}
-
-# Conventional meanings (green done, amber blocked, blue under way); the segments also carry
-# their counts as text, so the chart does not depend on telling colours apart.
-_STATUS_COLOUR = {
-    Status.OPEN: "#8d99a6",
-    Status.IN_PROGRESS: "#2f6fdb",
-    Status.BLOCKED: "#e08a00",
-    Status.DONE: "#1e8a3e",
-    Status.DROPPED: "#d7dbe0",
-    Status.SUPERSEDED: "#9c7ad6",
-}
-
-
-# --- facts every format shows, as plain strings ----------------------------------------------
-
-
-def status_label(c: Commitment, report: Report) -> str:
-    return status_on(c, report.as_of)
-
-
-def status_on(c: Commitment, as_of: date) -> str:
-    """The status cell of every paper: what it was on ``as_of``."""
-    if not c.is_work:
-        return f"for information ({c.kind.value})"
-    if c.is_overdue(as_of):
-        return f"{c.status.value} (overdue)"
-    if c.superseded_by:
-        return f"{c.status.value} by {c.superseded_by}"
-    return c.status.value
-
-
-def due_label(c: Commitment) -> str:
-    return c.due.text if c.due else "-"
-
-
-def note_label(c: Commitment) -> str:
-    latest = c.latest_note
-    if latest is None:
-        return ""
-    by = f" {latest.by}" if latest.by else ""
-    return f"{latest.on.isoformat()}{by}: {latest.text}"
-
-
-def evidence_label(c: Commitment) -> str:
-    if c.evidence is None:
-        return ""
-    parts = (
-        c.evidence.text or "",
-        f"fulfilled by meeting {c.evidence.fulfilled_by}" if c.evidence.fulfilled_by else "",
-        f"on {c.evidence.on.isoformat()}" if c.evidence.on else "",
-    )
-    return "; ".join(p for p in parts if p)
-
-
-def _refs(commitments: tuple[Commitment, ...]) -> str:
-    return ", ".join(c.ref for c in commitments)
-
-
-def _count_with_refs(n: int, commitments: tuple[Commitment, ...]) -> str:
-    return f"{n} ({_refs(commitments)})" if commitments else str(n)
-
-
-def _done_line(report: Report) -> str:
-    return f"{report.done} of {report.done_base} still asked for ({report.done_percent})"
-
-
-def _subtitle(report: Report) -> str:
-    m = report.meeting
-    parts = [f"Meeting {m.key}", m.date.isoformat()]
-    if m.location:
-        parts.append(m.location)
-    return " · ".join(parts)
-
-
-def _lead_breakdown(line: LeadLine) -> str:
-    """``open 2: 9.3, 9.7; done 1: 9.1`` — who owes what, by status, with the references."""
-    return "; ".join(
-        f"{status.value} {n}: {', '.join(line.refs(status))}"
-        for status, n in line.by_status.items()
-        if n
-    )
 
 
 # --- terminal ---------------------------------------------------------------------------------
@@ -155,9 +100,8 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
     from rich.table import Table
     from rich.text import Text
 
-    title = Text("Progress review: ", style="bold")
-    title.append(visible(report.meeting.title), style="bold")
-    header = Text(visible(_subtitle(report)))
+    title = Text(visible(report_title(report)), style="bold")
+    header = Text(visible(meeting_line(report)))
     header.append(f"\nAs of {report.as_of.isoformat()}", style="bold")
     if report.owner is not None:
         header.append(" · only commitments involving ")
@@ -175,7 +119,7 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
     bar = Table.grid(padding=(0, 1))
     bar.add_column(no_wrap=True)
     bar.add_column(overflow="fold")
-    bar.add_row(_ShareBar(report.done_share), safe_text(_done_line(report)))
+    bar.add_row(_ShareBar(report.done_share), safe_text(done_line(report)))
     summary.add_row("Done", bar)
     summary.add_row(
         "By status",
@@ -184,23 +128,23 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
     summary.add_row(
         "Overdue",
         safe_text(
-            _count_with_refs(len(report.overdue), report.overdue),
+            count_with_refs(report.overdue),
             "bold red" if report.overdue else "",
         ),
     )
 
-    leads = Table(title="Who owes what (by lead)", title_justify="left", expand=False)
+    leads = Table(title=LEADS_HEADING, title_justify="left", expand=False)
     leads.add_column("Lead", overflow="fold", max_width=30)
     leads.add_column("Led", justify="right", no_wrap=True)
     leads.add_column("By status", overflow="fold")
-    leads.add_column("Overdue", overflow="fold")
+    leads.add_column("Overdue", justify="right", overflow="fold")
     for line in report.by_lead:
         leads.add_row(
             safe_text(line.lead),
             safe_text(str(line.total)),
-            safe_text(_lead_breakdown(line)),
+            safe_text(lead_breakdown(line)),
             safe_text(
-                _count_with_refs(len(line.overdue), line.overdue),
+                count_with_refs(line.overdue),
                 "bold red" if line.overdue else "",
             ),
         )
@@ -232,15 +176,15 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
     parts: list[RenderableType] = [title, header, Text(), summary, Text()]
     if report.since is not None:
         parts += [_changes_table(report), Text()]
-    parts.append(leads if report.by_lead else Text("No work commitments to assign."))
+    parts.append(leads if report.by_lead else Text(NO_LEADS))
     parts.append(Text())
     if not report.commitments:
-        parts.append(Text("No commitments to review."))
+        parts.append(Text(NO_COMMITMENTS))
     elif plain_table:
         parts += [Text("Commitments", style="italic"), _Preformatted(_plain_commitments(report))]
     else:
         parts.append(commitments)
-    parts += [Text(), Text("How this report counts", style="bold"), notes]
+    parts += [Text(), Text(METHOD_HEADING, style="bold"), notes]
     return Group(*parts)
 
 
@@ -249,11 +193,11 @@ def _changes_table(report: Report) -> RenderableType:
     from rich.text import Text
 
     if not report.changes:
-        return Text(f"{_since_title(report)}: nothing recorded.")
-    table = Table(title=_since_title(report), title_justify="left", expand=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Ref", no_wrap=True)
-    table.add_column("What happened", overflow="fold", max_width=80)
+        return Text(visible(f"{since_title(report)}: {NO_CHANGES}"))
+    table = Table(title=since_title(report), title_justify="left", expand=False)
+    table.add_column(CHANGE_HEADINGS[0], no_wrap=True)
+    table.add_column(CHANGE_HEADINGS[1], no_wrap=True)
+    table.add_column(CHANGE_HEADINGS[2], overflow="fold", max_width=80)
     for on, ref, what in change_rows(report):
         table.add_row(safe_text(on), safe_text(ref), safe_text(what))
     return table
@@ -280,7 +224,7 @@ def _plain_commitments(report: Report) -> str:
     rows = []
     for c in report.commitments:
         cell = visible(c.text)
-        for label, value in _cell_lines(c):
+        for label, value in cell_lines(c):
             cell += f"\n{label}: {visible(value)}"
         rows.append(
             (
@@ -288,7 +232,7 @@ def _plain_commitments(report: Report) -> str:
                 cell,
                 visible(owners_label(c)),
                 visible(due_label(c)),
-                visible(status_label(c, report)),
+                visible(status_label(c, report.as_of)),
             )
         )
     return plain.table(columns, rows, plain.output_width(), rules=True)
@@ -310,42 +254,14 @@ class _Preformatted:
 
 def _commitment_cell(c: Commitment) -> Text:
     text = safe_text(c.text, "dim" if c.status is Status.DONE else "")
-    for label, value in _cell_lines(c):
+    for label, value in cell_lines(c):
         text.append(f"\n{label}: ", style="italic")
         text.append(visible(value), style="dim")
     return text
 
 
-def _cell_lines(c: Commitment) -> list[tuple[str, str]]:
-    """What the commitment cell shows under the text, in both table layouts."""
-    found = (
-        ("Source", c.source),
-        ("Latest note", note_label(c)),
-        ("Evidence", evidence_label(c)),
-        ("Superseded by", c.superseded_by or ""),
-        ("Replaces", ", ".join(c.replaces)),
-    )
-    return [(label, value) for label, value in found if value]
-
-
-def change_rows(report: Report) -> list[tuple[str, str, str]]:
-    """``(date, ref, what happened)`` of each change since ``report.since``, as every format
-    shows them."""
-    return [(x.on.isoformat(), x.ref, x.sentence) for x in report.changes]
-
-
-def _since_title(report: Report) -> str:
-    assert report.since is not None
-    return f"What changed since {report.since.isoformat()}"
-
-
 def _status_text(c: Commitment, report: Report) -> Text:
-    style = ""
-    if c.is_overdue(report.as_of):
-        style = "bold red"
-    elif not c.is_work or c.status is Status.DONE:
-        style = "dim"
-    return safe_text(status_label(c, report), style)
+    return safe_text(status_label(c, report.as_of), TONE_STYLE[tone(c, report.as_of)])
 
 
 def terminal_text(report: Report, width: int = FILE_WIDTH) -> str:
@@ -371,94 +287,48 @@ def terminal_text(report: Report, width: int = FILE_WIDTH) -> str:
 # --- Markdown ---------------------------------------------------------------------------------
 
 
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def markdown_report(report: Report) -> str:
     """A Markdown document to paste into a meeting paper; every user string through md_cell."""
-    m = report.meeting
-    lines = [
-        f"# Progress review: {md_cell(m.title)}",
-        "",
-        f"- **Meeting:** {md_cell(m.key)}",
-        f"- **Date:** {m.date.isoformat()}",
-    ]
-    if m.location:
-        lines.append(f"- **Location:** {md_cell(m.location)}")
-    lines.append(f"- **As of:** {report.as_of.isoformat()}")
-    if report.owner is not None:
-        lines.append(f"- **Only commitments involving:** {md_cell(report.owner)}")
-    lines += [
-        "",
-        "## Summary",
-        "",
-        "| Measure | Count |",
-        "|---|---:|",
-        f"| Commitments | {report.total} |",
-        f"| Work commitments | {report.work} |",
-        f"| For information only \\(welcomed, noted\\) | {len(report.informational)} |",
-    ]
-    lines += [f"| {_STATUS_TITLE[s]} | {n} |" for s, n in report.by_status.items()]
-    lines += [
-        f"| **Overdue** as of {report.as_of.isoformat()} | "
-        f"**{md_cell(_count_with_refs(len(report.overdue), report.overdue))}** |",
-        f"| Done share | {md_cell(_done_line(report))} |",
-        "",
-    ]
+    lines = [f"# {md_cell(report_title(report))}", ""]
+    lines += [f"- **{label}:** {md_cell(value)}" for label, value in meeting_block(report)]
+    lines += ["", "## Summary", "", "| Measure | Count |", "|---|---:|"]
+    for measure in summary(report):
+        label, value = md_cell(measure.label), md_cell(measure.value)
+        if measure.tone is Tone.LATE:
+            label, value = f"**{label}**", f"**{value}**"
+        lines.append(_md_row([label, value]))
     if report.since is not None:
-        lines += [f"## {_since_title(report)}", ""]
+        lines += ["", f"## {md_cell(since_title(report))}", ""]
         if report.changes:
-            lines += ["| Date | Ref | What happened |", "|---|---|---|"]
-            lines += [
-                f"| {on} | {md_cell(ref)} | {md_cell(what)} |"
-                for on, ref, what in change_rows(report)
-            ]
+            lines += [_md_row(list(CHANGE_HEADINGS)), "|---|---|---|"]
+            lines += [_md_row([md_cell(cell) for cell in row]) for row in change_rows(report)]
         else:
-            lines.append("Nothing recorded.")
-        lines.append("")
-    lines += [
-        "## Who owes what (by lead)",
-        "",
-    ]
+            lines.append(NO_CHANGES)
+    lines += ["", f"## {md_cell(LEADS_HEADING)}", ""]
     if report.by_lead:
-        statuses = list(Status)
-        lines.append(
-            "| Lead | Led | "
-            + " | ".join(_STATUS_TITLE[s] for s in statuses)
-            + " | Overdue | Commitments |"
-        )
-        lines.append("|---|---:|" + "---:|" * len(statuses) + "---|---|")
-        for line in report.by_lead:
-            counts = " | ".join(str(line.by_status[s]) for s in statuses)
-            overdue = md_cell(_count_with_refs(len(line.overdue), line.overdue))
-            lines.append(
-                f"| {md_cell(line.lead)} | {line.total} | {counts} | {overdue} "
-                f"| {md_cell(_lead_breakdown(line))} |"
-            )
+        headings = lead_headings()
+        lines.append(_md_row(headings))
+        lines.append("|" + "".join("---:|" if h in LEAD_NUMERIC else "---|" for h in headings))
+        lines += [_md_row([md_cell(cell) for cell in lead_row(line)]) for line in report.by_lead]
     else:
-        lines.append("No work commitments to assign.")
+        lines.append(NO_LEADS)
     lines += ["", "## Commitments", ""]
     if report.commitments:
-        lines.append(
-            "| Ref | Source | Commitment | Owners | Due | Status | Latest progress note "
-            "| Evidence |"
-        )
-        lines.append("|---|---|---|---|---|---|---|---|")
+        lines.append(_md_row(list(COMMITMENT_HEADINGS)))
+        lines.append("|" + "---|" * len(COMMITMENT_HEADINGS))
+        status_at = COMMITMENT_HEADINGS.index("Status")
         for c in report.commitments:
-            status = md_cell(status_label(c, report))
-            if c.is_overdue(report.as_of):
-                status = f"**{status}**"
-            cells = (
-                md_cell(c.ref),
-                md_cell(c.source),
-                md_cell(c.text),
-                md_cell(owners_label(c)),
-                md_cell(due_label(c)),
-                status,
-                md_cell(note_label(c)),
-                md_cell(evidence_label(c)),
-            )
-            lines.append("| " + " | ".join(cells) + " |")
+            cells = [md_cell(cell) for cell in commitment_cells(c, report.as_of)]
+            if tone(c, report.as_of) is Tone.LATE:
+                cells[status_at] = f"**{cells[status_at]}**"
+            lines.append(_md_row(cells))
     else:
-        lines.append("No commitments to review.")
-    lines += ["", "## How this report counts", ""]
+        lines.append(NO_COMMITMENTS)
+    lines += ["", f"## {METHOD_HEADING}", ""]
     lines += [f"- {md_cell(sentence)}" for sentence in report.method]
     return "\n".join(lines) + "\n"
 
@@ -474,13 +344,28 @@ def h(value: str) -> str:
     return escape(visible(value), quote=True)
 
 
+def css_string(value: str) -> str:
+    """User text as a CSS string literal: everything but letters, digits and spaces as a CSS
+    escape, so no quote, backslash or ``</style>`` can end the string or the style sheet. (The
+    space after each escape is part of it: CSS takes one whitespace after a hex escape.)"""
+    return (
+        '"'
+        + "".join(
+            ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):06x} "
+            for ch in visible(value)
+        )
+        + '"'
+    )
+
+
 _CSS = """
-:root { color-scheme: light; --ink: #1d232b; --muted: #5b6672; --rule: #d5dbe1;
+:root { color-scheme: light; --ink: #1d232b; --muted: #56616c; --rule: #d5dbe1;
   --late: #b3261e; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
   "Liberation Sans", Arial, sans-serif; color: var(--ink); margin: 2rem auto;
   max-width: 1180px; padding: 0 1.5rem; }
+h1, .meta, .chart-row .lead { overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; border-bottom: 2px solid var(--ink);
   padding-bottom: .2rem; }
@@ -494,7 +379,7 @@ h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; border-bottom: 2px solid var(--in
 .card.late .n { color: var(--late); }
 .bar { height: 14px; background: #e7ebef; border-radius: 7px; overflow: hidden;
   max-width: 28rem; margin: .3rem 0 .2rem; }
-.bar span { display: block; height: 100%; background: #1e8a3e; }
+.bar span { display: block; height: 100%; background: #1a7a36; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
   border-bottom: 1px solid var(--rule); }
@@ -513,74 +398,82 @@ tr.info td { color: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; margin: .4rem 0; font-size: .85rem; }
 .legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem;
   vertical-align: -1px; border: 1px solid #0003; }
-.chart { max-width: 100%; height: auto; }
+.chart { margin: .6rem 0 1rem; max-width: 60rem; }
+.chart-row { display: grid; grid-template-columns: minmax(6rem, 14rem) 1fr 7rem;
+  gap: .2rem .6rem; align-items: center; margin: .25rem 0; }
+.chart-row .lead { text-align: right; }
+.stack { display: flex; height: 1.35rem; }
+.seg { display: block; min-width: 1.5rem; height: 100%; text-align: center;
+  font-size: .8rem; line-height: 1.35rem; font-weight: 600; overflow: hidden; }
+.chart-row .total { color: var(--muted); font-size: .85rem; }
+.chart-row .total.late { color: var(--late); }
 ul.method { color: var(--muted); padding-left: 1.2rem; }
-footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .75rem; }
+  .chart-row { grid-template-columns: 1fr auto; }
+  .chart-row .lead { grid-column: 1 / -1; text-align: left; font-weight: 600; }
+  table.stacked, table.stacked tbody, table.stacked tr, table.stacked td { display: block; }
+  table.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  table.stacked tr { border: 1px solid var(--rule); border-radius: 6px; margin: .6rem 0;
+    padding: .3rem .5rem; }
+  table.stacked td { border: 0; padding: .15rem 0; text-align: left; min-width: 0;
+    white-space: normal; }
+  table.stacked td::before { content: attr(data-label) ": "; font-weight: 600;
+    color: var(--muted); }
+  table.stacked td.text { white-space: pre-line; overflow-wrap: anywhere; }
+}
 @media print {
-  @page { size: A4 landscape; margin: 12mm; }
+  @page { size: A4 landscape; margin: 16mm 12mm 12mm;
+    @top-left { content: RUNNING_HEADER; font: 8pt system-ui, Arial, sans-serif;
+      color: #56616c; }
+    @bottom-right { content: "Page " counter(page) " of " counter(pages);
+      font: 8pt system-ui, Arial, sans-serif; color: #56616c; } }
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
   thead { display: table-header-group; }
-  tr, .card, svg { break-inside: avoid; }
+  tr, li, .card, .chart-row { break-inside: avoid; }
+  /* A short block is kept whole: no lone lead row or last bullets on a page of their own. */
+  .keep, .chart, #method { break-inside: avoid; }
 }
 """
 
 
 def _chart(report: Report) -> str:
-    """A stacked bar per lead, one segment per status, as inline SVG (no script, no fonts)."""
-    rows = report.by_lead
-    longest = max((len(line.lead) for line in rows), default=4)
-    label_chars = min(longest, 52)
-    label_w = 16 + label_chars * 7
-    bar_w = 420
-    row_h = 26
-    top = 6
-    width = label_w + bar_w + 150
-    height = top + row_h * len(rows) + 6
-    scale = bar_w / max((line.total for line in rows), default=1)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
-        'aria-label="Work commitments per lead, by status" '
-        'font-family="system-ui, Arial, sans-serif" font-size="13">'
-    ]
-    for i, line in enumerate(rows):
-        y = top + i * row_h
-        label = line.lead if len(line.lead) <= label_chars else line.lead[: label_chars - 1] + "…"
-        parts.append(
-            f'<text x="{label_w - 10}" y="{y + 16}" text-anchor="end">'
-            f"<title>{h(line.lead)}</title>{h(label)}</text>"
+    """A stacked bar per lead, one segment per status, in HTML and CSS: its labels are text at
+    the page's own size, so they stay readable on a phone (an SVG scaled to fit shrank them)."""
+    widest = max((line.total for line in report.by_lead), default=1)
+    described = "; ".join(
+        f"{line.lead}: " + ", ".join(f"{n} {s.value}" for s, n in line.by_status.items() if n)
+        for line in report.by_lead
+    )
+    rows = []
+    for line in report.by_lead:
+        segments = "".join(
+            f'<span class="seg" style="width:{n / widest * 100:.1f}%;'
+            f'background:{STATUS_COLOUR[s]};color:{STATUS_INK[s]}" '
+            f'data-status="{s.value}">{n}</span>'
+            for s, n in line.by_status.items()
+            if n
         )
-        x = float(label_w)
-        for status, n in line.by_status.items():
-            if not n:
-                continue
-            w = n * scale
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
-                f'fill="{_STATUS_COLOUR[status]}"><title>{h(line.lead)}: {n} '
-                f"{status.value}</title></rect>"
-            )
-            if w >= 16:
-                ink = "#1d232b" if status in (Status.DROPPED, Status.OPEN) else "#ffffff"
-                parts.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" '
-                    f'fill="{ink}" font-size="12">{n}</text>'
-                )
-            x += w
         late = f" · {len(line.overdue)} overdue" if line.overdue else ""
-        look = 'fill="#b3261e" font-weight="700"' if late else 'fill="#5b6672"'
-        parts.append(f'<text x="{x + 8:.1f}" y="{y + 16}" {look}>{line.total}{late}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        rows.append(
+            f'<div class="chart-row"><span class="lead">{h(line.lead)}</span>'
+            f'<span class="stack">{segments}</span>'
+            f'<span class="total{" late" if late else ""}">{line.total}{late}</span></div>'
+        )
+    return (
+        f'<div class="chart" role="img" aria-label="Work commitments per lead, by status. '
+        f'{h(described)}">' + "".join(rows) + "</div>"
+    )
 
 
 def _legend() -> str:
     return (
-        '<div class="legend">'
+        '<div class="legend" aria-hidden="true">'
         + "".join(
-            f'<span><i style="background:{_STATUS_COLOUR[s]}"></i>{_STATUS_TITLE[s]}</span>'
+            f'<span><i style="background:{STATUS_COLOUR[s]}"></i>{STATUS_TITLE[s]}</span>'
             for s in Status
         )
         + "</div>"
@@ -588,28 +481,20 @@ def _legend() -> str:
 
 
 def html_report(report: Report) -> str:
-    """One self-contained page: inline CSS and SVG, no script, no external resource."""
-    m = report.meeting
+    """One self-contained page: inline CSS, no script, no external resource."""
     share = report.done_share or 0.0
-    meta = [f"<strong>Meeting {h(m.key)}</strong>", h(m.date.isoformat())]
-    if m.location:
-        meta.append(h(m.location))
+    meta = dict(meeting_block(report))
+    line = h(meeting_line(report)).replace(
+        f"Meeting {h(report.meeting.key)}", f"<strong>Meeting {h(report.meeting.key)}</strong>", 1
+    )
     owner_note = (
         f'<p class="meta">Only commitments involving <strong>{h(report.owner)}</strong>.</p>'
         if report.owner is not None
         else ""
     )
-    cards = [
-        ("Commitments", str(report.total), ""),
-        ("Work commitments", str(report.work), ""),
-        ("For information only", str(len(report.informational)), ""),
-        (
-            f"Overdue as of {report.as_of.isoformat()}",
-            str(len(report.overdue)),
-            " late" if report.overdue else "",
-        ),
-        ("Done share", report.done_percent, ""),
-    ]
+    measures = summary(report)
+    cards = [m for m in measures if m.label not in STATUS_TITLE.values()]
+    css = page_css(running_header(report, report_title(report)))
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -619,120 +504,155 @@ def html_report(report: Report) -> str:
         # No network: nothing may load, even if a future edit adds a URL by mistake.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Progress review: {h(m.title)} (as of {report.as_of.isoformat()})</title>",
-        f"<style>{_CSS}</style>",
+        f"<title>{h(report_title(report))} (as of {h(meta['As of'])})</title>",
+        f"<style>{css}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>Progress review: {h(m.title)}</h1>",
-        f'<p class="meta">{" · ".join(meta)}</p>',
-        f'<p class="meta">As of <strong>{report.as_of.isoformat()}</strong></p>',
+        f"<h1>{h(report_title(report))}</h1>",
+        f'<p class="meta">{line}</p>',
+        f'<p class="meta">As of <strong>{h(meta["As of"])}</strong></p>',
         owner_note,
         "</header>",
-        '<section id="summary">',
-        "<h2>Summary</h2>",
+        "<main>",
+        '<section id="summary" aria-labelledby="summary-h">',
+        '<h2 id="summary-h">Summary</h2>',
         '<div class="cards">',
         *(
-            f'<div class="card{cls}"><span class="n">{n}</span><span class="l">{h(label)}</span>'
-            "</div>"
-            for label, n, cls in cards
+            f'<div class="card{" late" if m.tone is Tone.LATE else ""}">'
+            f'<span class="n">{h(str(m.number) if m.number is not None else report.done_percent)}'
+            f'</span><span class="l">{h(m.label)}</span></div>'
+            for m in cards
         ),
         "</div>",
         f'<div class="bar" role="img" aria-label="Done share {report.done_percent}">'
         f'<span style="width:{share * 100:.1f}%"></span></div>',
-        f'<p class="meta">Done: {h(_done_line(report))}</p>',
-        '<table class="by-status"><thead><tr>',
-        *(f'<th class="n">{_STATUS_TITLE[s]}</th>' for s in Status),
-        '<th class="n">Overdue</th></tr></thead><tbody><tr>',
-        *(f'<td class="n">{n}</td>' for n in report.by_status.values()),
-        f'<td class="n{" late" if report.overdue else ""}">{len(report.overdue)}</td>',
+        f'<p class="meta">Done: {h(done_line(report))}</p>',
+        '<table class="by-status stacked"><thead><tr>',
+        *(f'<th class="n" scope="col">{STATUS_TITLE[s]}</th>' for s in Status),
+        '<th class="n" scope="col">Overdue</th></tr></thead><tbody><tr>',
+        *(
+            f'<td class="n" data-label="{STATUS_TITLE[s]}">{n}</td>'
+            for s, n in report.by_status.items()
+        ),
+        f'<td class="n{" late" if report.overdue else ""}" data-label="Overdue">'
+        f"{len(report.overdue)}</td>",
         "</tr></tbody></table>",
         "</section>",
         _changes_section(report),
-        '<section id="by-lead">',
-        "<h2>Who owes what (by lead)</h2>",
+        '<section id="by-lead" aria-labelledby="by-lead-h">',
+        f'<h2 id="by-lead-h">{h(LEADS_HEADING)}</h2>',
     ]
     if report.by_lead:
-        out += [_legend(), _chart(report), _lead_table(report)]
+        out += [_legend(), _chart(report), f'<div class="keep">{_lead_table(report)}</div>']
     else:
-        out.append("<p>No work commitments to assign.</p>")
-    out += ["</section>", '<section id="commitments">', "<h2>Commitments</h2>"]
-    out.append(_commitments_table(report) if report.commitments else "<p>No commitments.</p>")
+        out.append(f"<p>{h(NO_LEADS)}</p>")
     out += [
         "</section>",
-        '<section id="method">',
-        "<h2>How this report counts</h2>",
+        '<section id="commitments" aria-labelledby="commitments-h">',
+        '<h2 id="commitments-h">Commitments</h2>',
+    ]
+    out.append(_commitments_table(report) if report.commitments else f"<p>{h(NO_COMMITMENTS)}</p>")
+    out += [
+        "</section>",
+        '<section id="method" aria-labelledby="method-h">',
+        f'<h2 id="method-h">{h(METHOD_HEADING)}</h2>',
         '<ul class="method">',
         *(f"<li>{h(sentence)}</li>" for sentence in report.method),
         "</ul>",
         "</section>",
+        "</main>",
         "</body>",
         "</html>",
     ]
     return "\n".join(part for part in out if part) + "\n"
 
 
+def page_css(header: str) -> str:
+    """The style sheet of a page, its printed pages headed by ``header`` (the meeting)."""
+    return _CSS.replace("RUNNING_HEADER", css_string(header))
+
+
 def _changes_section(report: Report) -> str:
     if report.since is None:
         return ""
-    out = ['<section id="changes">', f"<h2>{h(_since_title(report))}</h2>"]
+    out = [
+        '<section id="changes" aria-labelledby="changes-h">',
+        f'<h2 id="changes-h">{h(since_title(report))}</h2>',
+    ]
     if report.changes:
-        out.append(
-            '<table class="changes"><thead><tr><th>Date</th><th>Ref</th><th>What happened</th>'
-            "</tr></thead><tbody>"
-        )
+        head = "".join(f'<th scope="col">{heading}</th>' for heading in CHANGE_HEADINGS)
+        out.append(f'<table class="changes stacked"><thead><tr>{head}</tr></thead><tbody>')
+        classes = ("due", "ref", "text")
         out += [
-            f'<tr><td class="due">{h(on)}</td><td class="ref">{h(ref)}</td>'
-            f'<td class="text">{h(what)}</td></tr>'
-            for on, ref, what in change_rows(report)
+            "<tr>"
+            + "".join(
+                f'<td class="{cls}" data-label="{heading}">{h(cell)}</td>'
+                for cls, heading, cell in zip(classes, CHANGE_HEADINGS, row, strict=True)
+            )
+            + "</tr>"
+            for row in change_rows(report)
         ]
         out.append("</tbody></table>")
     else:
-        out.append("<p>Nothing recorded.</p>")
+        out.append(f"<p>{h(NO_CHANGES)}</p>")
     out.append("</section>")
     return "\n".join(out)
 
 
+_NUMERIC_CLASS = ' class="n"'
+
+
 def _lead_table(report: Report) -> str:
+    headings = lead_headings()
+    numeric = [heading in LEAD_NUMERIC for heading in headings]
     rows = []
     for line in report.by_lead:
-        counts = "".join(f'<td class="n">{line.by_status[s]}</td>' for s in Status)
-        late = _count_with_refs(len(line.overdue), line.overdue)
-        rows.append(
-            f'<tr><td>{h(line.lead)}</td><td class="n">{line.total}</td>{counts}'
-            f'<td class="{"late" if line.overdue else ""}">{h(late)}</td>'
-            f"<td>{h(_lead_breakdown(line))}</td></tr>"
-        )
-    head = "".join(f'<th class="n">{_STATUS_TITLE[s]}</th>' for s in Status)
+        cells = []
+        for heading, cell, is_number in zip(headings, lead_row(line), numeric, strict=True):
+            classes = ["n"] if is_number else []
+            if heading == "Overdue" and line.overdue:
+                classes.append("late")
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f'<td{cls} data-label="{heading}">{h(cell)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    head = "".join(
+        f'<th{_NUMERIC_CLASS if is_number else ""} scope="col">{heading}</th>'
+        for heading, is_number in zip(headings, numeric, strict=True)
+    )
     return (
-        '<table class="by-lead"><thead><tr><th>Lead</th><th class="n">Led</th>'
-        f"{head}<th>Overdue</th><th>Commitments</th></tr></thead><tbody>"
+        f'<table class="by-lead stacked"><thead><tr>{head}</tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table>"
     )
 
 
+_CELL_CLASS = {
+    "Ref": "ref",
+    "Commitment": "text main",
+    "Due": "due",
+    "Latest progress note": "text",
+    "Evidence": "text",
+}
+
+
 def _commitments_table(report: Report) -> str:
     rows = []
     for c in report.commitments:
-        late = c.is_overdue(report.as_of)
-        cls = "overdue" if late else ("info" if not c.is_work else "")
-        rows.append(
-            f'<tr class="{cls}" id="c-{h(c.ref)}">'
-            f'<td class="ref">{h(c.ref)}</td>'
-            f"<td>{h(c.source)}</td>"
-            f'<td class="text main">{h(c.text)}</td>'
-            f"<td>{h(owners_label(c))}</td>"
-            f'<td class="due">{h(due_label(c))}</td>'
-            f'<td class="status{" late" if late else ""}">{h(status_label(c, report))}</td>'
-            f'<td class="text">{h(note_label(c))}</td>'
-            f'<td class="text">{h(evidence_label(c))}</td>'
-            "</tr>"
-        )
+        look = tone(c, report.as_of)
+        cls = {Tone.LATE: "overdue", Tone.PLAIN: ""}.get(look, "info" if not c.is_work else "")
+        cells = []
+        for heading, cell in zip(
+            COMMITMENT_HEADINGS, commitment_cells(c, report.as_of), strict=True
+        ):
+            classes = _CELL_CLASS.get(heading, "")
+            if heading == "Status":
+                classes = "status late" if look is Tone.LATE else "status"
+            cells.append(f'<td class="{classes}" data-label="{heading}">{h(cell)}</td>')
+        rows.append(f'<tr class="{cls}" id="c-{h(c.ref)}">' + "".join(cells) + "</tr>")
+    head = "".join(f'<th scope="col">{heading}</th>' for heading in COMMITMENT_HEADINGS)
     return (
-        '<table class="commitments"><thead><tr><th>Ref</th><th>Source</th><th>Commitment</th>'
-        "<th>Owners (lead first)</th><th>Due</th><th>Status</th>"
-        "<th>Latest progress note</th><th>Evidence</th></tr></thead><tbody>"
+        f'<table class="commitments stacked"><thead><tr>{head}</tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table>"
     )
@@ -740,62 +660,23 @@ def _commitments_table(report: Report) -> str:
 
 # --- CSV and JSON -------------------------------------------------------------------------------
 
-REPORT_COLUMNS = (
-    "ref",
-    "source",
-    "text",
-    "kind",
-    "owners",
-    "support",
-    "due",
-    "due_by",
-    "status",
-    "overdue",
-    "informational",
-    "latest_note",
-    "evidence",
-    "as_of",
-)
 
-
-def _columns(report: Report) -> tuple[str, ...]:
-    return (*REPORT_COLUMNS, "changes_since") if report.since is not None else REPORT_COLUMNS
-
-
-def _csv_rows(report: Report) -> Iterator[tuple[str, ...]]:
-    changed: dict[str, list[str]] = {}
-    for on, ref, what in change_rows(report):
-        changed.setdefault(ref, []).append(f"{on} {what}")
-    for c in report.commitments:
-        values = {
-            "ref": c.ref,
-            "source": c.source,
-            "text": c.text,
-            "kind": c.kind.value,
-            "owners": "; ".join(c.owners),
-            "support": "; ".join(c.support),
-            "due": c.due.text if c.due else "",
-            "due_by": c.due.due_by.isoformat() if c.due else "",
-            "status": c.status.value,
-            "overdue": "yes" if c.is_overdue(report.as_of) else "",
-            "informational": "" if c.is_work else "yes",
-            "latest_note": note_label(c),
-            "evidence": evidence_label(c),
-            "as_of": report.as_of.isoformat(),
-            "changes_since": "; ".join(changed.get(c.ref, ())),
-        }
-        yield tuple(csv_cell(values[k]) for k in _columns(report))
-
-
-def csv_report(report: Report) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_columns(report))
-    writer.writerows(_csv_rows(report))
-    return out.getvalue()
+def csv_report(report: Report, bom: bool = False) -> str:
+    """The commitments as the ``list`` CSV has them (``present.COMMITMENT_COLUMNS``), with the
+    as-of date they were judged at; with ``--since``, each one's changes in ``changes_since``."""
+    as_of = report.as_of.isoformat()
+    names = [*(column.name for column in COMMITMENT_COLUMNS), "as_of"]
+    rows = (
+        [*(text_cell(v) for v in row), as_of]
+        for row in commitment_rows(report.commitments, report.as_of)
+    )
+    if report.since is not None:
+        changed = changes_by_ref(report)
+        names.append("changes_since")
+        rows = (
+            [*row, changed.get(c.ref, "")] for c, row in zip(report.commitments, rows, strict=True)
+        )
+    return csv_table(names, rows, bom)
 
 
 def _counts(counts: Any) -> dict[str, int]:
@@ -848,31 +729,25 @@ def json_report(report: Report) -> str:
     return to_json(report_dict(report)) + "\n"
 
 
-def render_report(report: Report, fmt: str) -> str:
-    """The report as text in a format named as ``--format`` names it (``table`` is the
-    terminal report as plain text, for files)."""
-    if fmt == "table":
-        return terminal_text(report)
-    if fmt == "md":
-        return markdown_report(report)
-    if fmt == "html":
-        return html_report(report)
-    if fmt == "csv":
-        return csv_report(report)
-    if fmt == "json":
-        return json_report(report)
-    raise ValueError(fmt)
+def render_report(report: Report, fmt: str) -> str | bytes:
+    """The report in a format named as ``--format`` names it (``table`` is the terminal
+    report as plain text, for files)."""
+    from .formats import Format, formatter
+
+    return formatter(Format(fmt)).report(report)
 
 
 # --- writing a report file --------------------------------------------------------------------
 
 
-def write_atomic(path: Path, payload: str) -> None:
+def write_atomic(path: Path, payload: str | bytes) -> None:
     """Write a report or export file the way the store is written: all of it or none."""
     from ..store import replace_atomically
 
     target = path.expanduser()
+    if isinstance(payload, str):
+        payload = (payload if payload.endswith("\n") else payload + "\n").encode("utf-8")
     try:
-        replace_atomically(target, payload.encode("utf-8"))
+        replace_atomically(target, payload)
     except OSError as e:
         raise OutputWriteFailed(f"Could not write {target}: {e.strerror or e}.") from None

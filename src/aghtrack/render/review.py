@@ -1,45 +1,44 @@
-"""The next meeting's review paper in five formats (``review.Review``).
+"""The next meeting's review paper (``review.Review``) as text: terminal, Markdown, HTML, CSV
+and JSON (Word and Excel are in ``word`` and ``excel``).
 
-It shares the report's cells (``render.report``: status, due, owners, evidence, latest note)
-and its escaping helpers, so a commitment reads the same in the review paper and the progress
-review. User text reaches each format only through that format's escaping helper.
+What is specific to the review is its layout: three sections, the still-open one grouped by the
+meeting each commitment came from. Its cells, labels and headings come from ``present``, as the
+progress review's do, so a commitment reads the same in both papers; user text reaches each
+format only through that format's escaping helper.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..model import Commitment, commitment_to_dict, meeting_to_dict
+from ..model import commitment_to_dict, meeting_to_dict
 from ..review import Review
-from . import md_cell, owners_label, plain, records_csv, to_json, visible
-from .report import _CSS, due_label, evidence_label, h, note_label, status_on
+from . import csv_table, md_cell, plain, to_json, visible
+from .present import (
+    CLOSED_HEADINGS,
+    COMMITMENT_COLUMNS,
+    OPEN_HEADINGS,
+    REVIEW_METHOD_HEADING,
+    Tone,
+    closed_cells,
+    closed_evidence,
+    commitment_rows,
+    from_meeting,
+    information_line,
+    meeting_line,
+    open_cells,
+    previous_label,
+    review_sections,
+    review_title,
+    running_header,
+    text_cell,
+    tone,
+)
+from .report import h, page_css
 
 
-def _title(review: Review) -> str:
-    return f"Review of progress for {review.meeting.title}"
-
-
-def _subtitle(review: Review) -> str:
-    m = review.meeting
-    parts = [f"Meeting {m.key}", m.date.isoformat(), *([m.location] if m.location else [])]
-    return " · ".join(parts)
-
-
-def _previous(review: Review) -> str:
-    p = review.previous
-    return f"meeting {p.key} ({p.date.isoformat()})" if p else "none in the record"
-
-
-def _cells(c: Commitment, review: Review) -> tuple[str, str, str, str, str, str, str]:
-    return (
-        c.ref,
-        c.text,
-        owners_label(c),
-        due_label(c),
-        status_on(c, review.as_of),
-        note_label(c),
-        evidence_label(c),
-    )
+def _as_of_line(review: Review) -> str:
+    return f"As of {review.as_of.isoformat()} · previous meeting: {previous_label(review)}"
 
 
 # --- plain text (the terminal, and --format table to a file) ----------------------------------
@@ -47,101 +46,94 @@ def _cells(c: Commitment, review: Review) -> tuple[str, str, str, str, str, str,
 
 def text_review(review: Review) -> str:
     width = plain.output_width()
+    still_open, closed, information = review_sections(review)
     out = [
-        visible(_title(review)),
-        visible(_subtitle(review)),
-        f"As of {review.as_of.isoformat()} · previous meeting: {visible(_previous(review))}",
+        visible(review_title(review)),
+        visible(meeting_line(review)),
+        visible(_as_of_line(review)),
         "",
-        f"Still open ({len(review.open_commitments)})",
+        visible(still_open.heading),
     ]
+    # The terminal keeps four narrow columns and puts the latest note under the text.
     columns = [
-        plain.Column("Ref"),
-        plain.Column("Commitment", ratio=3),
+        plain.Column(OPEN_HEADINGS[0]),
+        plain.Column(OPEN_HEADINGS[1], ratio=3),
         plain.Column("Owners", ratio=2),
-        plain.Column("Due", ratio=1, max_width=9),
-        plain.Column("Status"),
+        plain.Column(OPEN_HEADINGS[3], ratio=1, max_width=9),
+        plain.Column(OPEN_HEADINGS[4]),
     ]
     if not review.open:
-        out.append("Nothing from earlier meetings is still open.")
+        out.append(still_open.empty)
     for meeting, group in review.open:
-        heading = f"From meeting {meeting.key}: {meeting.title} ({meeting.date})"
-        out.append(visible(heading))
+        out.append(visible(from_meeting(meeting)))
         rows = []
         for c in group:
-            ref, text, owners, due, status, note, _ = _cells(c, review)
+            ref, text, owners, due, status, note = open_cells(c, review.as_of)
             cell = text + (f"\nLatest note: {note}" if note else "")
             rows.append(tuple(visible(v) for v in (ref, cell, owners, due, status)))
         out.append(plain.table(columns, rows, width, rules=True).rstrip("\n"))
-    out += ["", f"Closed since the previous meeting ({len(review.closed_since)})"]
-    if review.closed_since:
-        closed = [
-            plain.Column("Ref"),
-            plain.Column("Commitment", ratio=3),
-            plain.Column("Status"),
-            plain.Column("Evidence", ratio=2),
+    out += ["", visible(closed.heading)]
+    if closed.commitments:
+        ratios = (None, 3, None, 2)
+        closed_columns = [
+            plain.Column(heading, ratio=ratio) if ratio else plain.Column(heading)
+            for heading, ratio in zip(CLOSED_HEADINGS, ratios, strict=True)
         ]
         rows = [
-            tuple(visible(v) for v in (c.ref, c.text, status_on(c, review.as_of), _closed(c)))
-            for c in review.closed_since
+            tuple(visible(v) for v in closed_cells(c, review.as_of)) for c in closed.commitments
         ]
-        out.append(plain.table(closed, rows, width, rules=True).rstrip("\n"))
+        out.append(plain.table(closed_columns, rows, width, rules=True).rstrip("\n"))
     else:
-        out.append("Nothing was closed.")
-    out += ["", f"For information ({len(review.informational)})"]
-    out += [f"- {visible(c.ref)} {visible(c.text)}" for c in review.informational] or ["None."]
-    out += ["", "How this paper counts"]
+        out.append(closed.empty)
+    out += ["", visible(information.heading)]
+    out += [f"- {visible(information_line(c))}" for c in information.commitments] or [
+        information.empty
+    ]
+    out += ["", REVIEW_METHOD_HEADING]
     out += [f"- {visible(sentence)}" for sentence in review.method]
     return "\n".join(out) + "\n"
-
-
-def _closed(c: Commitment) -> str:
-    parts = [evidence_label(c)]
-    if c.status_on is not None and (c.evidence is None or c.evidence.on != c.status_on):
-        parts.append(f"{c.status.value} on {c.status_on.isoformat()}")
-    if c.superseded_by:
-        parts.append(f"superseded by {c.superseded_by}")
-    return "; ".join(p for p in parts if p)
 
 
 # --- Markdown -----------------------------------------------------------------------------------
 
 
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
+
+
 def markdown_review(review: Review) -> str:
-    lines = [
-        f"# {md_cell(_title(review))}",
-        "",
-        f"- **Meeting:** {md_cell(_subtitle(review))}",
+    still_open, closed, information = review_sections(review)
+    lines = [f"# {md_cell(review_title(review))}", ""]
+    lines += [
+        f"- **Meeting:** {md_cell(meeting_line(review))}",
         f"- **As of:** {review.as_of.isoformat()}",
-        f"- **Previous meeting:** {md_cell(_previous(review))}",
+        f"- **Previous meeting:** {md_cell(previous_label(review))}",
         "",
-        f"## Still open ({len(review.open_commitments)})",
+        f"## {md_cell(still_open.heading)}",
         "",
     ]
     if not review.open:
-        lines.append("Nothing from earlier meetings is still open.")
+        lines.append(still_open.empty)
     for meeting, group in review.open:
-        lines += [
-            f"### From meeting {md_cell(meeting.key)}: {md_cell(meeting.title)} ({meeting.date})",
-            "",
-            "| Ref | Commitment | Owners | Due | Status | Latest progress note |",
-            "|---|---|---|---|---|---|",
-        ]
+        lines += [f"### {md_cell(from_meeting(meeting))}", "", _md_row(list(OPEN_HEADINGS))]
+        lines.append("|" + "---|" * len(OPEN_HEADINGS))
         for c in group:
-            ref, text, owners, due, status, note, _ = _cells(c, review)
-            cells = (ref, text, owners, due, status, note)
-            lines.append("| " + " | ".join(md_cell(v) for v in cells) + " |")
+            cells = [md_cell(cell) for cell in open_cells(c, review.as_of)]
+            if tone(c, review.as_of) is Tone.LATE:
+                cells[4] = f"**{cells[4]}**"
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    lines += [f"## Closed since the previous meeting ({len(review.closed_since)})", ""]
-    if review.closed_since:
-        lines += ["| Ref | Commitment | Status | Evidence |", "|---|---|---|---|"]
-        for c in review.closed_since:
-            closed = (c.ref, c.text, status_on(c, review.as_of), _closed(c))
-            lines.append("| " + " | ".join(md_cell(v) for v in closed) + " |")
+    lines += [f"## {md_cell(closed.heading)}", ""]
+    if closed.commitments:
+        lines += [_md_row(list(CLOSED_HEADINGS)), "|" + "---|" * len(CLOSED_HEADINGS)]
+        lines += [_md_row(closed_cells(c, review.as_of)) for c in closed.commitments]
     else:
-        lines.append("Nothing was closed.")
-    lines += ["", f"## For information ({len(review.informational)})", ""]
-    lines += [f"- {md_cell(c.ref)}: {md_cell(c.text)}" for c in review.informational] or ["None."]
-    lines += ["", "## How this paper counts", ""]
+        lines.append(closed.empty)
+    lines += ["", f"## {md_cell(information.heading)}", ""]
+    lines += [f"- {md_cell(information_line(c))}" for c in information.commitments] or [
+        information.empty
+    ]
+    lines += ["", f"## {REVIEW_METHOD_HEADING}", ""]
     lines += [f"- {md_cell(sentence)}" for sentence in review.method]
     return "\n".join(lines) + "\n"
 
@@ -149,7 +141,36 @@ def markdown_review(review: Review) -> str:
 # --- HTML -----------------------------------------------------------------------------------------
 
 
+def _html_table(headings: tuple[str, ...], rows: list[tuple[str, list[str]]]) -> str:
+    """A commitments table; each row is ``(row class, cells)``; cells are escaped here."""
+    classes = {"Ref": "ref", "Commitment": "text main", "Due": "due", "Status": "status"}
+    head = "".join(f'<th scope="col">{heading}</th>' for heading in headings)
+    body = "".join(
+        f'<tr class="{cls}">'
+        + "".join(
+            f'<td class="{classes.get(heading, "text")}" data-label="{heading}">{h(cell)}</td>'
+            for heading, cell in zip(headings, cells, strict=True)
+        )
+        + "</tr>"
+        for cls, cells in rows
+    )
+    return (
+        f'<table class="commitments stacked"><thead><tr>{head}</tr></thead><tbody>{body}'
+        "</tbody></table>"
+    )
+
+
+def _section(key: str, heading: str) -> list[str]:
+    return [
+        f'<section id="{key}" aria-labelledby="{key}-h">',
+        f'<h2 id="{key}-h">{h(heading)}</h2>',
+    ]
+
+
 def html_review(review: Review) -> str:
+    """One self-contained page: inline CSS, no script, no external resource."""
+    still_open, closed, information = review_sections(review)
+    title = review_title(review)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -158,69 +179,43 @@ def html_review(review: Review) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{h(_title(review))} (as of {review.as_of.isoformat()})</title>",
-        f"<style>{_CSS}</style>",
+        f"<title>{h(title)} (as of {review.as_of.isoformat()})</title>",
+        f"<style>{page_css(running_header(review, title))}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{h(_title(review))}</h1>",
-        f'<p class="meta">{h(_subtitle(review))}</p>',
-        f'<p class="meta">As of <strong>{review.as_of.isoformat()}</strong> · previous '
-        f"meeting: {h(_previous(review))}</p>",
+        f"<h1>{h(title)}</h1>",
+        f'<p class="meta">{h(meeting_line(review))}</p>',
+        f'<p class="meta">{h(_as_of_line(review))}</p>',
         "</header>",
         "<main>",
-        '<section id="open">',
-        f"<h2>Still open ({len(review.open_commitments)})</h2>",
+        *_section(still_open.key, still_open.heading),
     ]
     if not review.open:
-        out.append("<p>Nothing from earlier meetings is still open.</p>")
+        out.append(f"<p>{h(still_open.empty)}</p>")
     for meeting, group in review.open:
-        out.append(f"<h3>From meeting {h(meeting.key)}: {h(meeting.title)} ({meeting.date})</h3>")
-        out.append(
-            '<table class="commitments"><thead><tr><th>Ref</th><th>Commitment</th>'
-            "<th>Owners (lead first)</th><th>Due</th><th>Status</th>"
-            "<th>Latest progress note</th></tr></thead><tbody>"
-        )
-        for c in group:
-            ref, text, owners, due, status, note, _ = _cells(c, review)
-            late = c.is_overdue(review.as_of)
-            out.append(
-                f'<tr class="{"overdue" if late else ""}"><td class="ref">{h(ref)}</td>'
-                f'<td class="text main">{h(text)}</td><td>{h(owners)}</td>'
-                f'<td class="due">{h(due)}</td>'
-                f'<td class="status{" late" if late else ""}">{h(status)}</td>'
-                f'<td class="text">{h(note)}</td></tr>'
-            )
-        out.append("</tbody></table>")
-    out += [
-        "</section>",
-        '<section id="closed">',
-        f"<h2>Closed since the previous meeting ({len(review.closed_since)})</h2>",
-    ]
-    if review.closed_since:
-        out.append(
-            '<table class="commitments"><thead><tr><th>Ref</th><th>Commitment</th>'
-            "<th>Status</th><th>Evidence</th></tr></thead><tbody>"
-        )
-        out += [
-            f'<tr><td class="ref">{h(c.ref)}</td><td class="text main">{h(c.text)}</td>'
-            f'<td class="status">{h(status_on(c, review.as_of))}</td>'
-            f'<td class="text">{h(_closed(c))}</td></tr>'
-            for c in review.closed_since
+        out.append(f"<h3>{h(from_meeting(meeting))}</h3>")
+        rows = [
+            ("overdue" if tone(c, review.as_of) is Tone.LATE else "", open_cells(c, review.as_of))
+            for c in group
         ]
-        out.append("</tbody></table>")
+        out.append(_html_table(OPEN_HEADINGS, rows))
+    out += ["</section>", *_section(closed.key, closed.heading)]
+    if closed.commitments:
+        rows = [("", closed_cells(c, review.as_of)) for c in closed.commitments]
+        out.append(_html_table(CLOSED_HEADINGS, rows))
     else:
-        out.append("<p>Nothing was closed.</p>")
+        out.append(f"<p>{h(closed.empty)}</p>")
+    out += ["</section>", *_section(information.key, information.heading)]
+    if information.commitments:
+        out.append("<ul>")
+        out += [f"<li>{h(information_line(c))}</li>" for c in information.commitments]
+        out.append("</ul>")
+    else:
+        out.append(f"<p>{h(information.empty)}</p>")
     out += [
         "</section>",
-        '<section id="informational">',
-        f"<h2>For information ({len(review.informational)})</h2>",
-        "<ul>",
-        *(f"<li><strong>{h(c.ref)}</strong> {h(c.text)}</li>" for c in review.informational),
-        "</ul>",
-        "</section>",
-        '<section id="method">',
-        "<h2>How this paper counts</h2>",
+        *_section("method", REVIEW_METHOD_HEADING),
         '<ul class="method">',
         *(f"<li>{h(sentence)}</li>" for sentence in review.method),
         "</ul>",
@@ -234,47 +229,33 @@ def html_review(review: Review) -> str:
 
 # --- CSV and JSON ---------------------------------------------------------------------------------
 
+#: The report's commitment columns, with the section each row belongs to, the day its status
+#: was set, how it was closed (closed-since rows) and the as-of day.
 REVIEW_COLUMNS = (
     "section",
-    "meeting",
-    "seq",
-    "ref",
-    "text",
-    "owners",
-    "due",
-    "status",
+    *(column.name for column in COMMITMENT_COLUMNS),
     "status_on",
-    "latest_note",
-    "evidence",
+    "closed",
     "as_of",
 )
 
 
-def csv_review(review: Review) -> str:
-    sections = (
-        ("open", review.open_commitments),
-        ("closed_since", review.closed_since),
-        ("informational", review.informational),
-    )
+def csv_review(review: Review, bom: bool = False) -> str:
+    as_of = review.as_of.isoformat()
     rows = (
-        {
-            "section": name,
-            "meeting": c.meeting,
-            "seq": str(c.seq),
-            "ref": c.ref,
-            "text": c.text,
-            "owners": "; ".join(c.owners),
-            "due": c.due.text if c.due else "",
-            "status": status_on(c, review.as_of),
-            "status_on": c.status_on.isoformat() if c.status_on else "",
-            "latest_note": note_label(c),
-            "evidence": evidence_label(c),
-            "as_of": review.as_of.isoformat(),
-        }
-        for name, found in sections
-        for c in found
+        [
+            section.key,
+            *(text_cell(v) for v in row),
+            text_cell(c.status_on),
+            closed_evidence(c) if section.key == "closed_since" else "",
+            as_of,
+        ]
+        for section in review_sections(review)
+        for c, row in zip(
+            section.commitments, commitment_rows(section.commitments, review.as_of), strict=True
+        )
     )
-    return records_csv(REVIEW_COLUMNS, rows)
+    return csv_table(REVIEW_COLUMNS, rows, bom)
 
 
 def review_dict(review: Review) -> dict[str, Any]:
@@ -291,15 +272,5 @@ def review_dict(review: Review) -> dict[str, Any]:
     }
 
 
-def render_review(review: Review, fmt: str) -> str:
-    if fmt == "table":
-        return text_review(review)
-    if fmt == "md":
-        return markdown_review(review)
-    if fmt == "html":
-        return html_review(review)
-    if fmt == "csv":
-        return csv_review(review)
-    if fmt == "json":
-        return to_json(review_dict(review)) + "\n"
-    raise ValueError(fmt)
+def json_review(review: Review) -> str:
+    return to_json(review_dict(review)) + "\n"

@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from aghtrack.merge import read_lines, write_lines
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -183,15 +186,23 @@ def test_a_plain_git_pull_merges_with_the_record_s_driver(
     ind.run("note", "9.4", "by hand")
     ind.run("sync", "--status")
     blocks = share / "commitments" / "9" / "0.jsonl"
-    mine = blocks.read_text().replace("Hold a roundtable", "Hold a round table")
-    blocks.write_text(mine)
+    docs = read_lines(blocks.read_bytes())
+    by_hand = {"id": str(uuid.uuid4()), "op": "note", "at": "2026-01-01T00:00:00.000000Z",
+               "by": "indonesia", "on": "2025-12-31", "text": "typed by hand", "author": "x"}  # fmt: skip
+    for doc in docs:
+        if doc["seq"] == 3:
+            doc["events"].append(by_hand)
+    blocks.write_bytes(write_lines(docs))
     subprocess.run(["git", "commit", "-qam", "by hand"], cwd=share, env=env, check=True)
     subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=share, env=env,
                    check=True)  # fmt: skip
     merged = (share / "commitments" / "9" / "0.jsonl").read_text()
-    assert "<<<<<<<" not in merged and "rso again" in merged and "a round table" in merged
+    assert "<<<<<<<" not in merged and "rso again" in merged and "typed by hand" in merged
     ind.run("sync")
-    assert "rso again" in ind.run("show", "9.3").stdout
+    shown = ind.run("show", "9.3").stdout
+    assert "rso again" in shown and "typed by hand" in shown
+    rso.run("sync")
+    assert rso.export() == ind.export()
 
 
 @pytest.mark.parametrize("problem", ["no network", "not a record", "no git"])

@@ -53,9 +53,7 @@ def world(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     home.mkdir()
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AGHTRACK_", "EMAIL"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AGHTRACK_", "EMAIL"))}
     env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     env |= {"GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "COLUMNS": "200"}
     assert not (home / ".gitconfig").exists()

@@ -22,11 +22,13 @@ record get the same events) and a status date taken from the best evidence the r
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -57,6 +59,16 @@ class Op(StrEnum):
 #: The fields a ``create`` or ``edit`` event sets, as the dict shape names them.
 FIELDS = ("text", "kind", "owners", "support", "due", "source", "tags", "replaces")
 _NAME_FIELDS = {"owners": "owner", "support": "supporting party", "tags": "tag"}
+
+#: What a create event need not name, as an empty commitment already has it.
+_CREATED_EMPTY: dict[str, Any] = {
+    "kind": Kind.AGREED,
+    "owners": (),
+    "support": (),
+    "due": None,
+    "source": "",
+    "tags": (),
+}
 
 #: Ids of events made from a pre-event record are derived from the commitment's id.
 _LEGACY_NAMESPACE = uuid.UUID("0d6f4f0e-5a57-4c4e-9f0b-8f1f3b2a6c11")
@@ -232,14 +244,25 @@ def _seconds(stamp: str) -> str:
 
 
 def event_to_dict(e: Event) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": e.id, "op": e.op.value, "at": e.at, "by": e.by}
+    d: dict[str, Any] = {"id": e.id, "op": e.op.value, "at": e.at}
+    if e.by:
+        d["by"] = e.by
     if e.on is not None:
         d["on"] = e.on.isoformat()
     if e.changes:
-        # In one order whatever order they were set in: two offices' copies of an event,
-        # one read back from the shared record, must print the same.
+        # In one order whatever order they were set in (two offices' copies of an event,
+        # one read back from the shared record, must print the same); a create event names
+        # only what differs from an empty commitment: the record is mostly create events,
+        # and every byte of it is read by every command.
         d["set"] = {
-            name: _field_to_json(name, e.changes[name]) for name in FIELDS if name in e.changes
+            name: _field_to_json(name, e.changes[name])
+            for name in FIELDS
+            if name in e.changes
+            and (
+                e.op is not Op.CREATE
+                or name not in _CREATED_EMPTY
+                or e.changes[name] != _CREATED_EMPTY[name]
+            )
         }
     if e.status is not None:
         d["status"] = e.status.value
@@ -267,21 +290,25 @@ _EVENT_KEYS = frozenset(
 )
 
 
+_OPS = {op.value: op for op in Op}
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def event_from_dict(d: Any) -> Event:
-    """An event from its dict shape; raises BadInput or TypeError naming what is wrong."""
+    """An event from its dict shape; raises BadInput or TypeError naming what is wrong. Every
+    read of a commitment goes through here (833 of them to list one meeting of a 100,000
+    store), so values that repeat (dates, periods, names) are parsed once and remembered."""
     if not isinstance(d, Mapping):
         raise TypeError("an event must be an object")
-    unknown = sorted(set(d) - _EVENT_KEYS)
-    if unknown:
-        raise TypeError(f"event has an unknown field '{unknown[0]}'")
-    try:
-        op = Op(str(d.get("op")))
-    except ValueError:
-        raise BadInput(f"event op {d.get('op')!r} is not one of {', '.join(Op)}") from None
+    if not d.keys() <= _EVENT_KEYS:
+        raise TypeError(f"event has an unknown field '{sorted(set(d) - _EVENT_KEYS)[0]}'")
+    op = _OPS.get(d.get("op"))  # type: ignore[arg-type]
+    if op is None:
+        raise BadInput(f"event op {d.get('op')!r} is not one of {', '.join(Op)}")
     on = _date_or_none(d.get("on"), "on")
     if op is Op.CREATE and on is not None:
         raise BadInput("a create event has no date of its own (it is the meeting's)")
-    if op in (Op.STATUS, Op.NOTE, Op.EDIT) and on is None and not d.get("estimated"):
+    if on is None and op in (Op.STATUS, Op.NOTE, Op.EDIT) and not d.get("estimated"):
         raise BadInput(f"a {op.value} event needs the date it happened ('on')")
     raw_set = d.get("set")
     changes: dict[str, Any] = {}
@@ -292,9 +319,11 @@ def event_from_dict(d: Any) -> Event:
             if name not in FIELDS:
                 raise TypeError(f"event sets an unknown field '{name}'")
             changes[name] = _field_from_json(name, value)
-    if op is Op.CREATE and "text" not in changes:
-        raise BadInput("a create event must set the text")
-    status = parse_status(_text(d, "status")) if d.get("status") is not None else None
+    if op is Op.CREATE:
+        if "text" not in changes:
+            raise BadInput("a create event must set the text")
+        changes = {**_CREATED_EMPTY, **changes}
+    status = _status(_text(d, "status")) if d.get("status") is not None else None
     if (op is Op.STATUS) != (status is not None):
         raise BadInput("'status' belongs to status events, and every status event has one")
     note = None
@@ -302,15 +331,19 @@ def event_from_dict(d: Any) -> Event:
         if on is None:
             raise BadInput("a note event needs the date it happened ('on')")
         note = Note(on=on, by=_text(d, "author"), text=require_text(_text(d, "text"), "note"))
+    raw_id = d.get("id")
+    if not (isinstance(raw_id, str) and _CANONICAL_UUID.fullmatch(raw_id)):
+        raw_id = str(uuid.UUID(_text(d, "id")))
+    evidence = d.get("evidence")
     return Event(
-        id=str(uuid.UUID(_text(d, "id"))),
+        id=raw_id,
         op=op,
         at=_text(d, "at"),
         by=_text(d, "by"),
         on=on,
-        changes=MappingProxyType(changes),
+        changes=changes,
         status=status,
-        evidence=_evidence_from_json(d.get("evidence")),
+        evidence=_evidence_from_json(evidence) if evidence is not None else None,
         superseded_by=_text(d, "superseded_by") or None,
         note=note,
         estimated=_text(d, "estimated"),
@@ -338,6 +371,31 @@ def last_setters(events: Iterable[Event]) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _day(raw: str) -> date:
+    return parse_date(raw)
+
+
+@lru_cache(maxsize=4096)
+def _period(raw: str) -> DuePeriod:
+    return parse_period(raw)
+
+
+@lru_cache(maxsize=4096)
+def _names(what: str, raw: tuple[str, ...]) -> tuple[str, ...]:
+    return clean_names(raw, what)
+
+
+@lru_cache(maxsize=64)
+def _kind(raw: str) -> Kind:
+    return parse_kind(raw)
+
+
+@lru_cache(maxsize=64)
+def _status(raw: str) -> Status:
+    return parse_status(raw)
+
+
 def _field_to_json(name: str, value: Any) -> Any:
     if name == "kind":
         return value.value
@@ -354,18 +412,18 @@ def _field_from_json(name: str, value: Any) -> Any:
     if name == "source":
         return value if isinstance(value, str) else _type_error(name)
     if name == "kind":
-        return parse_kind(value if isinstance(value, str) else _type_error(name))
+        return _kind(value if isinstance(value, str) else _type_error(name))
     if name == "due":
         if value is None:
             return None
-        return parse_period(value if isinstance(value, str) else _type_error(name))
+        return _period(value if isinstance(value, str) else _type_error(name))
     if name == "replaces":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise TypeError("'replaces' must be a list of references")
         return tuple(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"'{name}' must be a list of names")
-    return clean_names(value, _NAME_FIELDS[name])
+    return _names(_NAME_FIELDS[name], tuple(value))
 
 
 def _type_error(name: str) -> Any:
@@ -386,7 +444,7 @@ def _date_or_none(value: Any, key: str) -> date | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"event '{key}' must be a date like 2015-12-04")
-    return parse_date(value)
+    return _day(value)
 
 
 def _evidence_from_json(value: Any) -> Evidence | None:

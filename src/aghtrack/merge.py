@@ -270,6 +270,8 @@ def _replaced(e: Event, name: str, chain: list[Event]) -> set[str]:
     current: Event | None = e
     while current is not None:
         prior = current.over.get(name)
+        if prior == "":
+            break
         if prior is None:
             i = position[current.id]
             current = chain[i - 1] if i > 0 and current.op is not Op.CREATE else None

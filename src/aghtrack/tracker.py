@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock
-from .changes import Change, changes_between
 from .errors import (
     AlreadyShared,
     AmbiguousReference,
@@ -50,9 +49,11 @@ from .model import (
     unicode_text,
 )
 from .periods import DuePeriod, parse_date
-from .report import Report, build_report
-from .review import Review, build_review
 from .store import COMMITMENTS, MEETINGS, Doc, JournalEntry, Snapshot, Store, Transaction
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .review import Review
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
@@ -85,6 +86,7 @@ class Tracker:
         self.store = store
         self.actor = actor
         self._cached: tuple[tuple[int, int, int] | None, Snapshot] | None = None
+        self._meetings: tuple[Snapshot, list[Meeting]] | None = None
 
     def _snapshot(self) -> Snapshot:
         """Read the store once per version of the file: a command that asks for a meeting
@@ -97,9 +99,12 @@ class Tracker:
     # --- reading --------------------------------------------------------------------------
 
     def meetings(self) -> list[Meeting]:
-        docs = self._snapshot().docs(MEETINGS)
-        found = [self._meeting(doc_id, doc) for doc_id, doc in docs.items()]
-        return sorted(found, key=lambda m: meeting_order(m.key))
+        snapshot = self._snapshot()
+        if self._meetings is None or self._meetings[0] is not snapshot:
+            docs = snapshot.docs(MEETINGS)
+            found = [self._meeting(doc_id, doc) for doc_id, doc in docs.items()]
+            self._meetings = (snapshot, sorted(found, key=lambda m: meeting_order(m.key)))
+        return list(self._meetings[1])
 
     def meeting(self, key: str) -> Meeting:
         doc_id, doc = self._find_meeting(self._snapshot(), key)
@@ -156,6 +161,9 @@ class Tracker:
     ) -> Report:
         """The progress review of a meeting as the record stood at the end of ``as_of``; with
         ``since`` (a date or a meeting key), what changed after it."""
+        from .changes import Change, changes_between
+        from .report import build_report
+
         when = clock.today(as_of)
         meeting = self._held_by(key, when)
         start = self.since_date(since) if since is not None else None
@@ -178,6 +186,8 @@ class Tracker:
 
     def review(self, key: str, *, as_of: date | None = None, series: str | None = None) -> Review:
         """The review paper of a meeting, as of its own date unless ``as_of`` says otherwise."""
+        from .review import build_review
+
         meeting = self.meeting(key)
         when = as_of or meeting.date
         return build_review(
@@ -509,7 +519,9 @@ class Tracker:
         from types import MappingProxyType
 
         setters = last_setters(c.events)
-        over = {name: setters[name] for name in changes if name in setters}
+        # "" for a field nothing set before: it replaced nothing (an edit without ``over``,
+        # written before sharing existed, is taken to have seen every earlier one).
+        over = {name: setters.get(name, "") for name in changes}
         edit = self._event(Op.EDIT, day, changes=changes)
         return replace(edit, over=MappingProxyType(over))
 

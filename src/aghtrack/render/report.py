@@ -61,6 +61,8 @@ def status_on(c: Commitment, as_of: date) -> str:
         return f"for information ({c.kind.value})"
     if c.is_overdue(as_of):
         return f"{c.status.value} (overdue)"
+    if c.superseded_by:
+        return f"{c.status.value} by {c.superseded_by}"
     return c.status.value
 
 

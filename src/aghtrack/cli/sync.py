@@ -58,7 +58,11 @@ def merge_driver(
     theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
     name: Annotated[str, typer.Argument(help="The file's path in the repository (%P).")],
 ) -> None:
-    """Merge one file of a shared record (git runs this; 'aghtrack sync' sets it up)."""
+    """Merge one file of a shared record (git runs this; 'aghtrack sync' sets it up).
+
+    \b
+    Example: aghtrack merge-driver %O %A %B %P   (in .git/config, as merge.aghtrack.driver)
+    """
     from .. import render
     from ..sync import merge_driver as merge
 

@@ -117,3 +117,20 @@ class StoreWriteFailed(StoreError):
 
 class OutputWriteFailed(AghtrackError):
     """A report (or other output file) could not be written; any old file is left as it was."""
+
+
+class SyncFailed(AghtrackError):
+    """Sharing the record through git did not finish; the local record and its unsynced
+    changes are as they were, and the next ``aghtrack sync`` finishes the job."""
+
+
+class GitMissing(SyncFailed):
+    pass
+
+
+class AlreadyShared(NothingToUndo):
+    """Undo reached a change that ``sync`` has already handed to the other offices."""
+
+
+class RenumberedReference(NotFound):
+    """A reference this office knew now names another commitment, after a merge."""

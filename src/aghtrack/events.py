@@ -91,6 +91,9 @@ class Event:
     note: Note | None = None
     #: Why the date is a best guess (upgraded records); empty when it was recorded.
     estimated: str = ""
+    #: Per field an edit sets, the event whose value it replaced: what its author had seen,
+    #: so that a merge can tell a concurrent edit from a later one (``merge.concurrent_edits``).
+    over: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def order(self) -> tuple[int, date, str, str]:
         return (0 if self.op is Op.CREATE else 1, self.on or date.min, self.at, self.id)
@@ -247,12 +250,19 @@ def event_to_dict(e: Event) -> dict[str, Any]:
     if e.on is not None:
         d["on"] = e.on.isoformat()
     if e.changes:
-        # A create event names only what differs from an empty commitment: the record is
-        # mostly create events, and every byte of it is read by every command.
+        # In one order whatever order they were set in (two offices' copies of an event,
+        # one read back from the shared record, must print the same); a create event names
+        # only what differs from an empty commitment: the record is mostly create events,
+        # and every byte of it is read by every command.
         d["set"] = {
-            name: _field_to_json(name, value)
-            for name, value in e.changes.items()
-            if e.op is not Op.CREATE or name not in _CREATED_EMPTY or value != _CREATED_EMPTY[name]
+            name: _field_to_json(name, e.changes[name])
+            for name in FIELDS
+            if name in e.changes
+            and (
+                e.op is not Op.CREATE
+                or name not in _CREATED_EMPTY
+                or e.changes[name] != _CREATED_EMPTY[name]
+            )
         }
     if e.status is not None:
         d["status"] = e.status.value
@@ -269,12 +279,14 @@ def event_to_dict(e: Event) -> dict[str, Any]:
         d["author"] = e.note.by
     if e.estimated:
         d["estimated"] = e.estimated
+    if e.over:
+        d["over"] = dict(e.over)
     return d
 
 
 _EVENT_KEYS = frozenset(
     {"id", "op", "at", "by", "on", "set", "status", "evidence", "superseded_by", "text"}
-    | {"author", "estimated"}
+    | {"author", "estimated", "over"}
 )
 
 
@@ -335,7 +347,28 @@ def event_from_dict(d: Any) -> Event:
         superseded_by=_text(d, "superseded_by") or None,
         note=note,
         estimated=_text(d, "estimated"),
+        over=MappingProxyType(_over(d.get("over"))),
     )
+
+
+def _over(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        name in FIELDS and isinstance(prior, str) for name, prior in value.items()
+    ):
+        raise TypeError("'over' must map edited fields to the event ids they replaced")
+    return dict(value)
+
+
+def last_setters(events: Iterable[Event]) -> dict[str, str]:
+    """Per field, the id of the event whose value stands now: what a new edit replaces."""
+    found: dict[str, str] = {}
+    for e in ordered(events):
+        if e.op in (Op.CREATE, Op.EDIT):
+            for name in e.changes:
+                found[name] = e.id
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -198,6 +198,7 @@ class Transaction:
         self._created: dict[str, list[int]] = {}
         self._before: dict[str, dict[str, Doc | None]] = {}
         self._undoes: int | None = None
+        self._marked = False
         self.summary = ""
 
     @property
@@ -210,7 +211,18 @@ class Transaction:
 
     @property
     def changed(self) -> bool:
-        return bool(self._created or self._before or self._undoes)
+        return bool(self._created or self._before or self._undoes or self._marked)
+
+    def mark(self) -> None:
+        """Write a journal entry even if no document changed (``sync`` records the point
+        past which undo must not go)."""
+        self._marked = True
+
+    def remove(self, table: str, doc_id: int) -> None:
+        """Remove a document, its before-image kept for the journal."""
+        if str(doc_id) in self._tables.get_table(table):
+            self._remember_before(table, doc_id)
+            self._db.table(table).remove(doc_ids=[doc_id])
 
     def insert(self, table: str, doc: Doc) -> int:
         return self.insert_many(table, [doc])[0]
@@ -394,10 +406,13 @@ class Store:
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     @contextlib.contextmanager
-    def transaction(self, *, at: str, actor: str, command: str) -> Iterator[Transaction]:
+    def transaction(
+        self, *, at: str, actor: str, command: str, lock_held: bool = False
+    ) -> Iterator[Transaction]:
         """Hold the lock, hand out the current tables, and write them if the block changed
-        anything. An exception inside the block writes nothing."""
-        with self.locked():
+        anything. An exception inside the block writes nothing. ``lock_held``: the caller
+        already holds ``locked()`` (``sync``, which keeps it across its git steps)."""
+        with contextlib.nullcontext() if lock_held else self.locked():
             snapshot = self.load()
             tx = Transaction(snapshot, at=at, actor=actor, command=command)
             yield tx

@@ -10,23 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import (
+    AlreadyShared,
     AmbiguousReference,
     BadInput,
     CorruptStore,
     DuplicateMeeting,
     NotYetHeld,
+    RenumberedReference,
     UnknownMeeting,
     UnknownReference,
 )
-from .events import Event, Op, fold, new_event_id
+from .events import Event, Op, fold, last_setters, new_event_id
 from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
+from .merge import concurrent_edits
 from .model import (
     Commitment,
     Evidence,
@@ -233,11 +236,32 @@ class Tracker:
         table, doc_id = "", 0
         if ref is not None:
             table, doc_id, _ = self._resolve(self._snapshot(), ref, include_deleted=True)
-        return [
+        found = [
             HistoryEntry(e.seq, e.at, e.by, e.command, e.summary, e.undone_by)
             for e in self.store.journal(self._snapshot())
             if ref is None or e.touches(table, doc_id)
         ]
+        if ref is not None:
+            # The journal is this office's; an edit that lost to another office's concurrent
+            # edit of the same field is found in the commitment's own events.
+            c = self._commitment(
+                doc_id, self._resolve(self._snapshot(), ref, include_deleted=True)[2]
+            )
+            for lost in concurrent_edits(c.events).values():
+                found.append(
+                    HistoryEntry(
+                        0,
+                        lost.event.at[:19] + "Z",
+                        lost.event.by,
+                        "concurrent edit",
+                        f"{lost.event.summary} (concurrent edit, overridden by "
+                        f"{lost.winner.by or 'another office'}'s edit of "
+                        f"{', '.join(lost.fields)})",
+                        None,
+                    )
+                )
+            found.sort(key=lambda h: h.at, reverse=True)
+        return found
 
     # --- meetings -------------------------------------------------------------------------
 
@@ -346,7 +370,7 @@ class Tracker:
         day = clock.today(on)
 
         def apply(c: Commitment) -> list[Event]:
-            new = [self._event(Op.EDIT, day, changes=changes)] if changes else []
+            new = [self._edit(c, day, changes)] if changes else []
             if status is not None:
                 check_transition(state_as_of(c, day).status, status, c.ref)
                 new.append(self._event(Op.STATUS, day, status=status, superseded_by=replacement))
@@ -366,7 +390,7 @@ class Tracker:
                 link = {"replaces": (*newer.replaces, after.ref)}
                 linked = fold(
                     (newer.id, newer.meeting, newer.seq),
-                    (*newer.events, self._event(Op.EDIT, day, changes=link)),
+                    (*newer.events, self._edit(newer, day, link)),
                 )
                 tx.replace(newer_table, newer_id, stored_dict(linked))
                 tx.summary = f"Updated {after.ref}: superseded by {newer.ref}"
@@ -425,6 +449,19 @@ class Tracker:
 
     def undo(self) -> JournalEntry:
         with self._transaction("undo") as tx:
+            newest = next(
+                (
+                    doc
+                    for _, doc in tx.snapshot.journal()
+                    if doc.get("undone_by") is None and doc.get("undoes") is None
+                ),
+                None,
+            )
+            if newest is not None and newest.get("command") == "sync":
+                raise AlreadyShared(
+                    "Nothing to undo: the last change was already shared by 'aghtrack sync' "
+                    f"({newest.get('at')}); record a new change instead."
+                )
             entry = tx.undo_last()
             tx.summary = f"Undid #{entry.seq} ({entry.command}): {entry.summary}"
         return entry
@@ -475,6 +512,18 @@ class Tracker:
         today = clock.today()
         if day > today:
             raise BadInput(f"{day} is in the future (today is {today}); record it when it happens.")
+
+    def _edit(self, c: Commitment, day: date, changes: Mapping[str, Any]) -> Event:
+        """An edit, naming per field the event whose value it replaces (what this office
+        had seen), so a merge can tell a concurrent edit from a later one."""
+        from types import MappingProxyType
+
+        setters = last_setters(c.events)
+        # "" for a field nothing set before: it replaced nothing (an edit without ``over``,
+        # written before sharing existed, is taken to have seen every earlier one).
+        over = {name: setters.get(name, "") for name in changes}
+        edit = self._event(Op.EDIT, day, changes=changes)
+        return replace(edit, over=MappingProxyType(over))
 
     def _event(
         self,
@@ -543,6 +592,17 @@ class Tracker:
         reading the others), or any unique prefix of the id (which reads them all)."""
         ref = raw_ref.strip().lower()
         matches: list[tuple[str, str, Doc]] = []
+        renumbered = snapshot.meta.get("renumbered", {}).get(ref)
+        if isinstance(renumbered, str):
+            # This office was shown the old reference: it must not now silently mean the
+            # commitment another office recorded under the same number.
+            meeting, _, seq = ref.rpartition(".")
+            theirs = snapshot.commitment(meeting, int(seq))
+            other = f" (the other office's is id {str(theirs[1].get('id'))[:8]})" if theirs else ""
+            raise RenumberedReference(
+                f"{ref} is now {renumbered}: renumbered when merged with another office's "
+                f"{ref}; use {renumbered}{other}."
+            )
         if "." in ref:
             meeting, _, seq = ref.rpartition(".")
             if seq.isascii() and seq.isdigit() and meeting:

@@ -215,12 +215,18 @@ def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry
         table.add_row("Note", safe_text(f"{n.on} {n.by}: {n.text}"))
     table.add_row("Created", safe_text(c.created))
     table.add_row("Updated", safe_text(c.updated))
+    from ..merge import concurrent_edits
+
+    lost = concurrent_edits(c.events)
     for e in c.events:
         if e.dated_by(as_of):
             happened = e.on.isoformat() if e.on else f"meeting {c.meeting}"
             who = f" by {e.by}" if e.by else ""
             stamp = e.at[:19].replace("T", " ")
             line = f"{happened}: {e.summary}" + (f" (recorded {stamp} UTC{who})" if e.at else "")
+            if e.id in lost:
+                winner = lost[e.id].winner.by or "another office"
+                line += f" [concurrent edit, overridden by {winner}'s]"
             table.add_row("Dated", safe_text(line))
     for h in history:
         undone = f" (undone by #{h.undone_by})" if h.undone_by else ""
@@ -239,7 +245,7 @@ def history_table(entries: Sequence[HistoryEntry]) -> Table:
     for h in entries:
         what = h.summary + (f" (undone by #{h.undone_by})" if h.undone_by else "")
         table.add_row(
-            safe_text(str(h.seq)),
+            safe_text(str(h.seq) if h.seq else "-"),
             safe_text(h.at),
             safe_text(h.by),
             safe_text(what, "dim" if h.undone_by else ""),

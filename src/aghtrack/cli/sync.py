@@ -1,0 +1,73 @@
+"""``aghtrack sync``: share the record with other offices through git; and the merge driver
+git calls for the record's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import clock
+from .app import app, current_user, session
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    remote: Annotated[
+        str | None,
+        typer.Option(
+            "--remote",
+            metavar="URL",
+            help="The shared git repository (a path on a file server, or a GitLab, Gitea or "
+            "GitHub URL). Needed the first time only: an empty record here takes the shared "
+            "one; a record here starts sharing into an empty repository.",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        bool,
+        typer.Option(
+            "--status", help="Say what is waiting to be sent and whether others sent news."
+        ),
+    ] = False,
+) -> None:
+    """Send this office's changes to the shared record and receive the others'.
+
+    \b
+    Example: aghtrack sync --remote //fileserver/bali/record.git   (the first time)
+    Example: aghtrack sync
+    Example: aghtrack sync --status
+    """
+    from .. import render
+    from ..sync import Sharing
+
+    tracker = session(ctx).tracker()
+    sharing = Sharing(tracker.store, actor=current_user(), now=clock.now)
+    if status:
+        render.write_line(sharing.status().line())
+    else:
+        render.write_line(sharing.sync(remote).line())
+
+
+@app.command("merge-driver", hidden=True)
+def merge_driver(
+    base: Annotated[Path, typer.Argument(help="The common ancestor's version (%O).")],
+    ours: Annotated[Path, typer.Argument(help="Our version, replaced by the merge (%A).")],
+    theirs: Annotated[Path, typer.Argument(help="Their version (%B).")],
+    name: Annotated[str, typer.Argument(help="The file's path in the repository (%P).")],
+) -> None:
+    """Merge one file of a shared record (git runs this; 'aghtrack sync' sets it up).
+
+    \b
+    Example: aghtrack merge-driver %O %A %B %P   (in .git/config, as merge.aghtrack.driver)
+    """
+    from .. import render
+    from ..sync import merge_driver as merge
+
+    try:
+        merge(base, ours, theirs, name)
+    except (ValueError, KeyError, TypeError, OSError) as e:
+        render.message(f"aghtrack cannot merge {name}: {e}")
+        raise typer.Exit(1) from None

@@ -1,0 +1,545 @@
+"""``aghtrack sync``: the record shared between offices through a git repository.
+
+Beside the store lives a git working tree (``store.json.share/``) holding the record in a
+layout that mirrors the store's tables one to one, one document per line with sorted keys:
+``meetings.jsonl``, ``counters.jsonl`` (the last number issued per meeting) and
+``commitments/MEETING/BLOCK.jsonl``. A change to one commitment changes one line of one small
+file, so git stores a small delta and ``git log -p`` reads as the record's history. The
+journal stays local: it holds undo's before-images of this office's changes, not the record.
+
+A sync, all of it under the store's lock (no other command changes the store meanwhile, so
+the store and the share never disagree about what was exported):
+
+1. put the share back to its last commit if a sync was interrupted;
+2. write to the share only the tables whose CRC moved since they were last in step with it
+   (the store header has every table's CRC), merged with what the share holds, and commit;
+3. fetch, merge with the record's own merge (``merge``; git calls it as a merge driver),
+   give two commitments sharing a number different numbers, push; if someone pushed
+   meanwhile, do it again (a few times);
+4. bring into the store, in one transaction (lock, atomic replace, backups, a journal entry
+   "sync" past which undo does not go), only the files that changed since the store was last
+   in step with the share.
+
+A failure (no network, a refused push, a remote that is not a record, a kill) leaves the
+store as it was or with the received changes fully in; local changes stay committed in the
+share and the next sync sends them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .errors import SyncFailed
+from .gitshare import ATTRIBUTES, GitShare
+from .layout import CHUNK, COMMITMENTS, MEETINGS, commitments_table, header_meta, table_kind
+from .merge import (
+    COMMITMENTS_DIR,
+    COUNTERS_FILE,
+    MARKER_FILE,
+    MEETINGS_FILE,
+    Doc,
+    merge_counters,
+    merge_file,
+    read_lines,
+    renumber,
+    union_commitments,
+    write_lines,
+)
+from .store import Snapshot, Store, Transaction, replace_atomically
+
+SHARE_SUFFIX = ".share"
+STATE_FILE = "aghtrack-sync.json"
+MARKER = b'{"format": "aghtrack-record", "version": 1}\n'
+#: How many times a push refused because someone pushed meanwhile is merged and tried again.
+PUSH_ATTEMPTS = 5
+
+
+def share_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + SHARE_SUFFIX)
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    received: dict[str, int] = field(default_factory=dict)
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    started: str = ""
+
+    def line(self) -> str:
+        got = sum(self.received.values())
+        text = f"sent {_changes(self.sent)}, received {got}"
+        if got:
+            text += ": " + ", ".join(
+                f"{n} from {who or 'another office'}" for who, n in sorted(self.received.items())
+            )
+        if self.renumbered:
+            moved = ", ".join(f"{old} is now {new}" for old, new in self.renumbered)
+            text += f"; renumbered: {moved}"
+        return (self.started + "; " if self.started else "") + text
+
+
+@dataclass(frozen=True)
+class ShareStatus:
+    remote: str
+    waiting: int
+    remote_ahead: int | None
+    problem: str = ""
+
+    def line(self) -> str:
+        ahead = (
+            f"the shared record could not be checked ({self.problem})"
+            if self.remote_ahead is None
+            else "the shared record has news"
+            + f" ({self.remote_ahead} sync{'s' if self.remote_ahead != 1 else ''} to receive)"
+            if self.remote_ahead
+            else "the shared record has nothing new"
+        )
+        return f"{_changes(self.waiting)} waiting to be sent to {self.remote}; {ahead}"
+
+
+def _changes(n: int) -> str:
+    return f"{n} change{'' if n == 1 else 's'}"
+
+
+@dataclass
+class _State:
+    """What the store last had in common with the share (kept in the share's ``.git``)."""
+
+    commit: str | None = None
+    crc: dict[str, int] = field(default_factory=dict)
+    unsent: int = 0
+
+
+class Sharing:
+    """One store and the share beside it."""
+
+    def __init__(self, store: Store, *, actor: str, now: Callable[[], str]) -> None:
+        self.store = store
+        self.actor = actor
+        self.now = now
+        self.path = share_path(store.path)
+        self.git = GitShare(self.path, author=actor)
+
+    # --- state ----------------------------------------------------------------------------
+
+    @property
+    def _state_path(self) -> Path:
+        return self.git.git_dir / STATE_FILE
+
+    def _load_state(self) -> _State:
+        try:
+            raw = orjson.loads(self._state_path.read_bytes())
+            return _State(raw.get("commit"), dict(raw.get("crc") or {}), int(raw.get("unsent", 0)))
+        except (OSError, orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
+            return _State()
+
+    def _save_state(self, state: _State) -> None:
+        data = {"commit": state.commit, "crc": state.crc, "unsent": state.unsent}
+        replace_atomically(self._state_path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+
+    # --- the command ----------------------------------------------------------------------
+
+    def status(self) -> ShareStatus:
+        if not self.git.exists():
+            raise SyncFailed(
+                "this record is not shared yet: 'aghtrack sync --remote URL' starts sharing "
+                "it (or joins a shared record)"
+            )
+        state = self._load_state()
+        waiting = state.unsent + self._export(self.store.load(), state, write=False)[2]
+        remote = self.git.remote_url() or "?"
+        try:
+            self.git.fetch()
+        except SyncFailed as e:
+            return ShareStatus(remote, waiting, None, str(e))
+        theirs = self.git.remote_head()
+        ahead = (
+            self.git.count(f"HEAD..{theirs}")
+            if theirs and self.git.head()
+            else int(theirs is not None)
+        )
+        return ShareStatus(remote, waiting, ahead)
+
+    def sync(self, remote: str | None = None) -> SyncReport:
+        report = SyncReport()
+        with self.store.locked():
+            if not self.git.exists():
+                if remote is None:
+                    raise SyncFailed(
+                        "this record is not shared yet: 'aghtrack sync --remote URL' starts "
+                        "sharing it (or joins a shared record)"
+                    )
+                self._create(remote)
+            elif remote is not None:
+                self.git.set_remote(remote)
+            self.git.install_driver()
+            self.git.recover()
+            state = self._load_state()
+            snapshot = self.store.load()
+            empty = snapshot.missing or not snapshot.docs(MEETINGS)
+            written, stale, sent, meetings = self._export(snapshot, state, write=True)
+            paths = written + self._normalise(meetings)
+            if self.git.commit(paths, f"aghtrack: {_changes(sent)} by {self.actor}"):
+                state.unsent += sent
+            failure: SyncFailed | None = None
+            try:
+                report.started = self._exchange(empty)
+                state.unsent, report.sent = 0, state.unsent
+            except SyncFailed as e:
+                failure = e
+            report.received, report.renumbered = self._import(state, stale, mark=sent > 0)
+            if failure is not None:
+                raise failure
+        return report
+
+    def _create(self, remote: str) -> None:
+        """A new share: a repository beside the store, set up in a temporary folder and
+        renamed into place, so that a sync killed here leaves no half-made share."""
+        import shutil
+        import tempfile
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        try:
+            building = GitShare(tmp, author=self.actor)
+            building.init()
+            building.set_remote(remote)
+            (tmp / ".gitattributes").write_text(ATTRIBUTES)
+            (tmp / MARKER_FILE).write_bytes(MARKER)
+            building.commit([".gitattributes", MARKER_FILE], "aghtrack: a shared record")
+            tmp.rename(self.path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def _exchange(self, empty: bool) -> str:
+        """Fetch, merge, push, until the push is taken. Returns how sharing started, if it
+        did now."""
+        started = ""
+        for _ in range(PUSH_ATTEMPTS):
+            if self.git.remote_has_branch():
+                self.git.fetch()
+                theirs = self.git.remote_head()
+                assert theirs is not None
+                if not self.git.has_file(theirs, MARKER_FILE):
+                    raise SyncFailed(
+                        f"{self.git.remote_url()} is not a shared aghtrack record "
+                        "(it has no aghtrack-record.json); nothing was sent or received"
+                    )
+                before = self.git.head()
+                joining = before is None or (empty and not self._has_record(before))
+                if joining or self.git.is_ancestor(before, theirs):  # type: ignore[arg-type]
+                    self.git.fast_forward(theirs)
+                    started = started or ("joined the shared record" if joining else "")
+                else:
+                    self.git.merge(theirs)
+                touched = {
+                    m
+                    for p in self.git.changed_files(before, "HEAD")
+                    if (m := _meeting_of(p)) is not None
+                }
+                self.git.commit(
+                    self._normalise(touched), f"aghtrack: references renumbered by {self.actor}"
+                )
+                if self.git.head() == theirs:
+                    return started
+            elif self.git.head() is None:
+                raise SyncFailed(
+                    "the shared repository is empty and so is this record: add the record "
+                    "here first (e.g. 'aghtrack import FILE'), or join one that has a record"
+                )
+            else:
+                started = "started sharing the record"
+            if self.git.push().ok:
+                return started
+        raise SyncFailed(
+            f"others kept pushing while this sync ran ({PUSH_ATTEMPTS} tries); "
+            "run 'aghtrack sync' again"
+        )
+
+    def _has_record(self, commit: str) -> bool:
+        return self.git.has_file(commit, MEETINGS_FILE)
+
+    # --- store -> share -------------------------------------------------------------------
+
+    def _export(
+        self, snapshot: Snapshot, state: _State, *, write: bool
+    ) -> tuple[list[str], set[str], int, set[str]]:
+        """Write the tables that changed since they were last in step with the share, each
+        merged with the share's copy. Returns the paths written, those whose merge holds more
+        than the store (to bring back in), the number of changes going out, and the meetings
+        touched."""
+        written: list[str] = []
+        stale: set[str] = set()
+        meetings: set[str] = set()
+        sent = 0
+        source = snapshot.tables.source
+        for name in sorted(snapshot.tables.names()):
+            kind = table_kind(name)
+            if kind is None or kind[0] not in (MEETINGS, COMMITMENTS):
+                continue
+            path = _file_of(name)
+            target = self.path / path
+            crc = source.index[name].crc if source is not None and name in source.index else None
+            if crc is not None and state.crc.get(name) == crc and target.exists():
+                continue
+            old = target.read_bytes() if target.exists() else b""
+            mine = list(snapshot.docs(name).values())
+            theirs = read_lines(old)
+            if kind[0] == MEETINGS:
+                merged, n = _export_meetings(mine, theirs)
+            else:
+                merged, n = _export_commitments(mine, theirs)
+                meetings.add(kind[1])
+            sent += n
+            new = write_lines(merged)
+            if _by_identity(merged) != _by_identity(mine):
+                stale.add(path)
+            if write and new != old:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(new)
+                written.append(path)
+        counters = [
+            {"meeting": k, "last_seq": v} for k, v in snapshot.meta.get("last_seq", {}).items()
+        ]
+        target = self.path / COUNTERS_FILE
+        old = target.read_bytes() if target.exists() else b""
+        new = write_lines(merge_counters(read_lines(old), counters))
+        if write and new != old:
+            target.write_bytes(new)
+            written.append(COUNTERS_FILE)
+            stale.add(COUNTERS_FILE)
+        return written, stale, sent, meetings
+
+    def _normalise(self, meetings: Iterable[str]) -> list[str]:
+        """Give two commitments of a meeting that hold the same number (or one commitment
+        held at two numbers) one number each, in the share; the paths it rewrote."""
+        counters_path = self.path / COUNTERS_FILE
+        counters = {
+            str(d["meeting"]): int(d["last_seq"])
+            for d in read_lines(counters_path.read_bytes() if counters_path.exists() else b"")
+        }
+        changed: list[str] = []
+        for meeting in sorted(meetings):
+            folder = self.path / COMMITMENTS_DIR / meeting
+            files = {p.name: p.read_bytes() for p in folder.glob("*.jsonl")}
+            docs = union_commitments(*(read_lines(data) for data in files.values()))
+            fixed, _ = renumber(docs, counters.get(meeting, 0))
+            blocks: dict[str, list[Doc]] = {}
+            for doc in fixed:
+                blocks.setdefault(f"{int(doc['seq']) // CHUNK}.jsonl", []).append(doc)
+            for name in sorted(files.keys() | blocks.keys()):
+                data = write_lines(blocks.get(name, []))
+                if data != files.get(name):
+                    if data:
+                        (folder / name).write_bytes(data)
+                    else:
+                        (folder / name).unlink()
+                    changed.append(f"{COMMITMENTS_DIR}/{meeting}/{name}")
+            top = max([counters.get(meeting, 0), *(int(d["seq"]) for d in fixed)])
+            if top != counters.get(meeting, 0):
+                counters[meeting] = top
+        data = write_lines({"last_seq": v, "meeting": k} for k, v in sorted(counters.items()))
+        if counters and data != (counters_path.read_bytes() if counters_path.exists() else b""):
+            counters_path.write_bytes(data)
+            changed.append(COUNTERS_FILE)
+        return changed
+
+    # --- share -> store -------------------------------------------------------------------
+
+    def _import(
+        self, state: _State, stale: set[str], *, mark: bool
+    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        """Bring the files that changed since the store was last in step with the share into
+        the store, in one transaction; then remember where they now stand together."""
+        head = self.git.head()
+        if head is None:
+            return {}, []
+        paths = sorted(set(self.git.changed_files(state.commit, head)) | stale)
+        received: dict[str, int] = {}
+        moved: list[tuple[str, str]] = []
+        tables: dict[str, list[Doc]] = {}
+        meetings: list[Doc] | None = None
+        counters: list[Doc] = []
+        for path in paths:
+            target = self.path / path
+            data = target.read_bytes() if target.exists() else b""
+            try:
+                if path == MEETINGS_FILE:
+                    meetings = read_lines(data)
+                elif path == COUNTERS_FILE:
+                    counters = read_lines(data)
+                elif (table := _table_of(path)) is not None:
+                    tables[table] = read_lines(data)
+            except ValueError as e:
+                raise SyncFailed(
+                    f"the shared file {path} is not an aghtrack record ({e})"
+                ) from None
+        with self.store.transaction(
+            at=self.now(), actor=self.actor, command="sync", lock_held=True
+        ) as tx:
+            if meetings is not None:
+                received_meetings = _import_meetings(tx, meetings)
+                if received_meetings:
+                    received[""] = received_meetings
+            for doc in counters:
+                tx.reserve_seq(str(doc["meeting"]), int(doc["last_seq"]))
+            moved = _import_commitments(tx, tables, received)
+            if mark or received or moved:
+                tx.mark()
+            got = sum(received.values())
+            tx.summary = f"Synced with the shared record: received {_changes(got)}"
+        meta = header_meta(self.store.path) or {}
+        state.commit = head
+        state.crc = {
+            str(name): int(crc)
+            for name, _, crc in meta.get("sections", [])
+            if (kind := table_kind(str(name))) is not None and kind[0] != "journal"
+        }
+        with contextlib.suppress(OSError):
+            self._save_state(state)
+        return received, moved
+
+
+def _import_meetings(tx: Transaction, docs: list[Doc]) -> int:
+    current = {str(d.get("key")): (int(i), d) for i, d in tx.snapshot.docs(MEETINGS).items()}
+    n = 0
+    for doc in docs:
+        found = current.get(str(doc.get("key")))
+        if found is None:
+            tx.insert(MEETINGS, doc)
+            n += 1
+        elif found[1] != doc:
+            tx.replace(MEETINGS, found[0], doc)
+            n += 1
+    return n
+
+
+def _import_commitments(
+    tx: Transaction, tables: Mapping[str, list[Doc]], received: dict[str, int]
+) -> list[tuple[str, str]]:
+    """Replace the documents of these tables by the share's; returns the references of this
+    office's commitments that a merge renumbered (remembered in the store's meta, so that the
+    old reference is never silently taken for another commitment)."""
+    snapshot = tx.snapshot
+    before: dict[str, Doc] = {}
+    for name in tables:
+        for doc in snapshot.docs(name).values():
+            before[str(doc.get("id"))] = doc
+    incoming = {str(d["id"]) for docs in tables.values() for d in docs}
+    moved: list[tuple[str, str]] = []
+    fresh: list[Doc] = []
+    for name, docs in tables.items():
+        kind = table_kind(name)
+        assert kind is not None
+        present = {str(d["seq"]) for d in docs}
+        for doc_id, doc in list(snapshot.docs(name).items()):
+            if doc_id not in present and str(doc.get("id")) in incoming:
+                tx.remove(name, int(doc_id))
+        for doc in docs:
+            seq = int(doc["seq"])
+            if commitments_table(str(doc["meeting"]), seq) != name:
+                raise SyncFailed(
+                    f"the shared record holds {doc['meeting']}.{seq} in the wrong file"
+                )
+            old = before.get(str(doc["id"]))
+            current = snapshot.docs(name).get(str(seq))
+            if current == doc:
+                continue
+            for who in _new_events(old, doc):
+                received[who] = received.get(who, 0) + 1
+            tx.reserve_seq(str(doc["meeting"]), seq)
+            if old is not None and int(old["seq"]) != seq:
+                moved.append((f"{old['meeting']}.{old['seq']}", f"{doc['meeting']}.{seq}"))
+            if current is None:
+                fresh.append(doc)
+            else:
+                tx.replace(name, seq, doc)
+    # One batch: TinyDB rebuilds a table on every single insert (a new office's first sync
+    # brings the whole record).
+    if fresh:
+        tx.insert_many(COMMITMENTS, fresh)
+    if moved:
+        renumbered: dict[str, str] = dict(snapshot.meta.get("renumbered", {}))
+        for old_ref, new_ref in moved:
+            for earlier, now in list(renumbered.items()):
+                if now == old_ref:
+                    renumbered[earlier] = new_ref
+            renumbered[old_ref] = new_ref
+        snapshot.meta["renumbered"] = renumbered
+    return moved
+
+
+def _new_events(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
+    seen = {e.get("id") for e in (old or {}).get("events") or []}
+    events = new.get("events") or []
+    if not events:
+        return [] if old is not None else [""]
+    return [str(e.get("by") or "") for e in events if e.get("id") not in seen]
+
+
+def _export_meetings(mine: list[Doc], theirs: list[Doc]) -> tuple[list[Doc], int]:
+    """The store's meetings (this office's word for each), and any only the share has."""
+    by_key = {str(d.get("key")): d for d in theirs}
+    n = 0
+    for doc in mine:
+        if by_key.get(str(doc.get("key"))) != doc:
+            n += 1
+        by_key[str(doc.get("key"))] = doc
+    return [by_key[k] for k in sorted(by_key)], n
+
+
+def _export_commitments(mine: list[Doc], theirs: list[Doc]) -> tuple[list[Doc], int]:
+    known = {str(d["id"]): {e.get("id") for e in d.get("events") or []} for d in theirs}
+    n = 0
+    for doc in mine:
+        seen = known.get(str(doc["id"]))
+        events = doc.get("events") or []
+        if seen is None and not events:
+            n += 1
+        else:
+            n += sum(1 for e in events if e.get("id") not in (seen or set()))
+    return union_commitments(theirs, mine), n
+
+
+def _by_identity(docs: Iterable[Mapping[str, Any]]) -> dict[str, bytes]:
+    return {
+        str(d.get("id", d.get("key"))): orjson.dumps(d, option=orjson.OPT_SORT_KEYS) for d in docs
+    }
+
+
+def _file_of(table: str) -> str:
+    kind = table_kind(table)
+    assert kind is not None
+    if kind[0] == MEETINGS:
+        return MEETINGS_FILE
+    return f"{COMMITMENTS_DIR}/{kind[1]}/{kind[2]}.jsonl"
+
+
+def _table_of(path: str) -> str | None:
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] == COMMITMENTS_DIR and parts[2].endswith(".jsonl"):
+        name = f"{COMMITMENTS}/{parts[1]}/{parts[2].removesuffix('.jsonl')}"
+        kind = table_kind(name)
+        if kind is not None and kind[0] == COMMITMENTS:
+            return name
+    return None
+
+
+def _meeting_of(path: str) -> str | None:
+    table = _table_of(path)
+    return table.split("/")[1] if table else None
+
+
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """What git runs for a file both sides changed (``merge.aghtrack.driver``): the merge
+    of the three versions, written over ``ours``. Raises ValueError for a file that is not
+    the record's (git then reports a conflict; nothing is half-written)."""
+    merged = merge_file(name, base.read_bytes(), ours.read_bytes(), theirs.read_bytes())
+    replace_atomically(ours, merged)

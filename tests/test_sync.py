@@ -1,0 +1,266 @@
+"""Sharing the record through git: real git, real processes, a bare remote in a tmp dir,
+and a HOME with no ~/.gitconfig (so no git identity: aghtrack must name the author itself)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from aghtrack.merge import read_lines, write_lines
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
+    reason="git is not installed",
+)
+
+SEED = Path(__file__).parents[1] / "data" / "bali-process-ahg.json"
+
+
+@dataclass
+class Office:
+    name: str
+    env: dict[str, str]
+
+    @property
+    def store(self) -> Path:
+        return Path(self.env["AGHTRACK_DB"])
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "aghtrack", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def export(self) -> str:
+        return self.run("export").stdout
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    home = tmp_path / "home"
+    home.mkdir()
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AGHTRACK_", "EMAIL"))}
+    env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    assert not (home / ".gitconfig").exists()
+    return remote, env
+
+
+def office(world: tuple[Path, dict[str, str]], tmp_path: Path, name: str) -> Office:
+    _, env = world
+    return Office(
+        name, {**env, "AGHTRACK_DB": str(tmp_path / name / "store.json"), "AGHTRACK_USER": name}
+    )
+
+
+@pytest.fixture
+def two(world: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[Office, Office, Path]:
+    """The README's story: the secretariat starts sharing, Indonesia joins."""
+    remote = world[0]
+    rso, ind = office(world, tmp_path, "rso"), office(world, tmp_path, "indonesia")
+    rso.run("import", str(SEED))
+    started = rso.run("sync", "--remote", str(remote))
+    assert started.stdout.startswith("started sharing the record; sent ")
+    joined = ind.run("sync", "--remote", str(remote))
+    assert joined.stdout.startswith("joined the shared record; sent 0 changes, received ")
+    assert ind.export() == rso.export()
+    return rso, ind, remote
+
+
+def test_two_offices_exchange_notes_and_end_identical(two: tuple[Office, Office, Path]) -> None:
+    rso, ind, _ = two
+    ind.run("note", "9.3", "Indonesia hosted a workshop")
+    rso.run("note", "9.3", "RSO drafted the paper")
+    assert ind.run("sync").stdout == "sent 1 change, received 0\n"
+    assert rso.run("sync").stdout == "sent 1 change, received 1: 1 from indonesia\n"
+    assert ind.run("sync").stdout == "sent 0 changes, received 1: 1 from rso\n"
+    assert ind.export() == rso.export()
+    shown = rso.run("show", "9.3").stdout
+    assert "Indonesia hosted a workshop" in shown and "RSO drafted the paper" in shown
+
+
+def test_status_says_what_waits_and_whether_others_sent_news(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, remote = two
+    rso.run("note", "9.3", "one")
+    rso.run("done", "9.5")
+    assert rso.run("sync", "--status").stdout == (
+        f"2 changes waiting to be sent to {remote}; the shared record has nothing new\n"
+    )
+    rso.run("sync")
+    assert "the shared record has news (1 sync to receive)" in ind.run("sync", "--status").stdout
+
+
+def test_each_office_added_its_own_9_9_and_the_later_one_is_renumbered(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, _ = two
+    ind.run("add-action", "-m", "9", "Indonesia's new commitment")
+    rso.run("add-action", "-m", "9", "RSO's new commitment")
+    ind.run("sync")
+    assert "renumbered: 9.9 is now 9.10" in rso.run("sync").stdout
+    ind.run("sync")
+    assert ind.export() == rso.export()
+    assert "RSO's new commitment" in rso.run("show", "9.10").stdout
+    # The reference RSO was shown never silently means Indonesia's commitment there.
+    old = rso.run("show", "9.9", ok=False)
+    assert old.returncode == 1 and old.stdout == ""
+    assert old.stderr.startswith(
+        "aghtrack: 9.9 is now 9.10: renumbered when merged with another office's 9.9; use 9.10"
+    )
+    assert len(old.stderr.splitlines()) == 1
+    assert "Indonesia's new commitment" in ind.run("show", "9.9").stdout
+    # Never reissued: the next number in both offices is 9.11.
+    assert "9.11" in ind.run("add-action", "-m", "9", "next").stderr
+
+
+def test_concurrent_edits_of_one_field_the_later_stands_and_the_other_is_marked(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, _ = two
+    ind.run("update", "9.3", "--text", "Indonesia's wording")
+    rso.run("update", "9.3", "--text", "RSO's wording")  # recorded later: it stands
+    ind.run("sync")
+    rso.run("sync")
+    ind.run("sync")
+    assert ind.export() == rso.export()
+    for side in (rso, ind):
+        shown = side.run("show", "9.3").stdout
+        assert "Text          RSO's wording" in shown
+        assert "Indonesia's wording (recorded" in shown
+        assert "[concurrent edit, overridden by rso's]" in shown
+        history = side.run("history", "9.3").stdout
+        assert "concurrent edit, overridden by rso's edit of text" in history
+    # An edit made after seeing the other is not concurrent.
+    ind.run("update", "9.3", "--text", "Agreed wording")
+    ind.run("sync")
+    rso.run("sync")
+    assert rso.run("show", "9.3").stdout.count("[concurrent edit") == 1
+
+
+def test_undo_stops_at_a_sync(two: tuple[Office, Office, Path]) -> None:
+    rso, _, _ = two
+    rso.run("note", "9.3", "shared")
+    rso.run("sync")
+    rso.run("note", "9.3", "not yet shared")
+    assert "Undid" in rso.run("undo").stdout
+    refused = rso.run("undo", ok=False)
+    assert refused.returncode == 1
+    assert "already shared by 'aghtrack sync'" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+    assert "shared" in rso.run("show", "9.3").stdout
+
+
+def test_a_plain_git_pull_merges_with_the_record_s_driver(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, _ = two
+    rso.run("note", "9.3", "from rso")
+    rso.run("sync")
+    ind.run("note", "9.3", "from indonesia")
+    ind.run("sync", "--status")  # nothing written to the share
+    ind.run("sync")  # (merges; then the expert works by hand below)
+    rso.run("note", "9.3", "rso again")
+    rso.run("sync")
+    share = Path(str(ind.store) + ".share")
+    # The expert commits a change to the same file by hand, then pulls with plain git.
+    env = {**ind.env, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env["GIT_COMMITTER_EMAIL"] = "x@y"
+    ind.run("note", "9.4", "by hand")
+    ind.run("sync", "--status")
+    blocks = share / "commitments" / "9" / "0.jsonl"
+    docs = read_lines(blocks.read_bytes())
+    by_hand = {"id": str(uuid.uuid4()), "op": "note", "at": "2026-01-01T00:00:00.000000Z",
+               "by": "indonesia", "on": "2025-12-31", "text": "typed by hand", "author": "x"}  # fmt: skip
+    for doc in docs:
+        if doc["seq"] == 3:
+            doc["events"].append(by_hand)
+    blocks.write_bytes(write_lines(docs))
+    subprocess.run(["git", "commit", "-qam", "by hand"], cwd=share, env=env, check=True)
+    subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=share, env=env,
+                   check=True)  # fmt: skip
+    merged = (share / "commitments" / "9" / "0.jsonl").read_text()
+    assert "<<<<<<<" not in merged and "rso again" in merged and "typed by hand" in merged
+    ind.run("sync")
+    shown = ind.run("show", "9.3").stdout
+    assert "rso again" in shown and "typed by hand" in shown
+    rso.run("sync")
+    assert rso.export() == ind.export()
+
+
+@pytest.mark.parametrize("problem", ["no network", "not a record", "no git"])
+def test_a_failed_sync_is_one_line_and_leaves_the_record_and_its_changes(
+    two: tuple[Office, Office, Path], tmp_path: Path, problem: str
+) -> None:
+    rso, _, remote = two
+    rso.run("note", "9.3", "waiting to go")
+    before = rso.store.read_bytes()
+    env = rso.env
+    if problem == "no network":
+        remote.rename(tmp_path / "away.git")
+    elif problem == "not a record":
+        other = tmp_path / "other.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(other)], check=True)
+        work = tmp_path / "work"
+        subprocess.run(["git", "init", "-q", str(work)], check=True)
+        (work / "README").write_text("hello")
+        git = ["git", "-C", str(work), "-c", "user.name=a", "-c", "user.email=a@b"]
+        subprocess.run([*git, "add", "README"], check=True)
+        subprocess.run([*git, "commit", "-qm", "x"], check=True)
+        subprocess.run([*git, "push", "-q", str(other), "HEAD:refs/heads/main"], check=True)
+        rso.run("sync", "--remote", str(other), ok=False)
+    elif problem == "no git":
+        env = {**env, "PATH": str(tmp_path / "empty")}
+    failed = subprocess.run(
+        [sys.executable, "-m", "aghtrack", "sync"], env=env, capture_output=True, text=True
+    )
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert len(failed.stderr.splitlines()) == 1, failed.stderr
+    expected = {"no network": "cannot reach", "not a record": "is not a shared aghtrack record",
+                "no git": "git is not installed"}[problem]  # fmt: skip
+    assert expected in failed.stderr
+    assert "waiting to go" in rso.run("show", "9.3").stdout
+    if problem == "no git":
+        assert rso.store.read_bytes() == before
+    else:
+        # Put things right: the next sync finishes the job.
+        if problem == "no network":
+            (tmp_path / "away.git").rename(remote)
+        assert rso.run("sync", "--remote", str(remote)).stdout.startswith("sent 1 change")
+
+
+def test_a_sync_killed_mid_merge_is_finished_by_the_next(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, _ = two
+    ind.run("note", "9.3", "from indonesia")
+    ind.run("sync")
+    rso.run("note", "9.3", "from rso")
+    share = Path(str(rso.store) + ".share")
+    # What a kill leaves: a half-done merge and git's own lock file.
+    env = {**rso.env, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y"}
+    env |= {"GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@y"}
+    subprocess.run(["git", "fetch", "-q", "origin"], cwd=share, env=env, check=True)
+    subprocess.run(["git", "merge", "--no-commit", "-q", "origin/main"], cwd=share, env=env,
+                   check=False)  # fmt: skip
+    (share / ".git" / "index.lock").write_text("")
+    assert "from rso" in rso.run("show", "9.3").stdout  # the record is untouched
+    assert rso.run("sync").stdout == "sent 1 change, received 1: 1 from indonesia\n"
+    ind.run("sync")
+    assert ind.export() == rso.export()

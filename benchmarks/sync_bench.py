@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench import generate, write_aghtrack  # noqa: E402
+from bench import generate, write_aghtrack
 
 
 def du(path: Path) -> int:

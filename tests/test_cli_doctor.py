@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from aghtrack.store import SCHEMA
+from aghtrack.store.layout import SCHEMA
 
 from ._safety import make_store, ok, run_cli
 from .conftest import Cli

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from aghtrack.store import SCHEMA
+from aghtrack.store.layout import SCHEMA
 
 from ._safety import IN_CI, figure, make_store, run_cli
 from .conftest import Cli

@@ -43,7 +43,8 @@ from .model import (
     with_changes,
 )
 from .periods import DuePeriod
-from .store import COMMITMENTS, MEETINGS, Doc, JournalEntry, Snapshot, Store, Transaction
+from .store import JournalEntry, Store, Transaction
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60

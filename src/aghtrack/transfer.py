@@ -51,7 +51,8 @@ from .model import (
     require_text,
 )
 from .periods import DuePeriod, parse_date, parse_period
-from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store, no_gc
+from .store import Store
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -774,7 +774,7 @@ def render_report(report: Report, fmt: str) -> str:
 
 def write_atomic(path: Path, payload: str) -> None:
     """Write a report or export file the way the store is written: all of it or none."""
-    from ..store import replace_atomically
+    from ..store.files import replace_atomically
 
     target = path.expanduser()
     try:

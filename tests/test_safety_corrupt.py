@@ -149,7 +149,11 @@ def test_every_command_refuses_a_damaged_store_in_one_line_and_leaves_it_untouch
         result = cli(*args)
         _assert_refused(result.exit_code, result.stdout, result.stderr, store_path, why, args)
         assert store_path.read_bytes() == raw and store_path.stat().st_mtime_ns == stamp, args
-    assert sorted(p.name for p in store_path.parent.iterdir()) == ["store.json", "store.json.lock"]
+    assert sorted(p.name for p in store_path.parent.iterdir()) == [
+        "store.json",
+        "store.json.counters",
+        "store.json.lock",
+    ]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

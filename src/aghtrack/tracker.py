@@ -39,7 +39,9 @@ from .model import (
     meeting_to_dict,
     new_id,
     normalise_meeting_key,
+    normalise_name,
     require_text,
+    unicode_text,
     with_changes,
 )
 from .periods import DuePeriod
@@ -137,6 +139,8 @@ class Tracker:
     # --- meetings -------------------------------------------------------------------------
 
     def add_meeting(self, meeting: Meeting) -> Meeting:
+        # Checked and normalised as a stored meeting is read back (names, lengths).
+        meeting = meeting_from_dict(meeting_to_dict(meeting))
         with self._transaction("meeting add") as tx:
             if self._meeting_doc_id(tx.snapshot, meeting.key) is not None:
                 raise DuplicateMeeting(
@@ -193,7 +197,7 @@ class Tracker:
                 owners=owners_,
                 support=support_,
                 due=due,
-                source=source.strip(),
+                source=unicode_text(source, "source").strip(),
                 tags=tags_,
                 created=stamp,
                 updated=stamp,
@@ -229,7 +233,7 @@ class Tracker:
         if tags is not None:
             changes["tags"] = clean_names(tags, "tag")
         if source is not None:
-            changes["source"] = source.strip()
+            changes["source"] = unicode_text(source, "source").strip()
         if not changes and status is None:
             raise BadInput(
                 "Nothing to update: give at least one of --text, --owner, --support, --due, "
@@ -255,7 +259,7 @@ class Tracker:
         def apply(c: Commitment) -> Commitment:
             check_transition(c.status, Status.DONE, c.ref)
             proof = Evidence(
-                text=evidence if evidence and evidence.strip() else None,
+                text=unicode_text(evidence, "evidence") if evidence and evidence.strip() else None,
                 fulfilled_by=fulfilled_by,
                 on=clock.today(on),
             )
@@ -270,7 +274,9 @@ class Tracker:
         self, ref: str, text: str, *, on: date | None = None, by: str | None = None
     ) -> Commitment:
         note = Note(
-            on=clock.today(on), by=(by or "").strip() or self.actor, text=require_text(text, "note")
+            on=clock.today(on),
+            by=normalise_name(by or "", "note author") or self.actor,
+            text=require_text(text, "note"),
         )
 
         def apply(c: Commitment) -> Commitment:
@@ -353,7 +359,7 @@ class Tracker:
         matches: list[tuple[str, str, Doc]] = []
         if "." in ref:
             meeting, _, seq = ref.rpartition(".")
-            if seq.isascii() and seq.isdigit() and meeting:
+            if seq.isascii() and seq.isdigit() and len(seq) <= 10 and meeting:
                 found = snapshot.commitment(meeting, int(seq))
                 if found is not None:
                     matches = [(found[0], str(int(seq)), found[1])]

@@ -89,7 +89,9 @@ def report(
         owner=clean_names([owner], "owner")[0] if owner is not None else None,
     )
     if output is not None:
-        rendering.write_atomic(output, rendering.render_report(found, fmt.value))
+        rendering.write_atomic(
+            output, rendering.render_report(found, fmt.value), store=tracker.store
+        )
         render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
     elif fmt is ReportFormat.TABLE:
         rendering.print_terminal_report(found)

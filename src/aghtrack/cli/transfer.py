@@ -117,7 +117,7 @@ def export(
         return
     from ..render.report import write_atomic
 
-    write_atomic(output, payload if payload.endswith("\n") else payload + "\n")
+    write_atomic(output, payload if payload.endswith("\n") else payload + "\n", store=store)
     render.message(f"Exported {what} to {output}.")
 
 

@@ -16,12 +16,15 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import CorruptStore, StoreError
-from .files import DEFAULT_BACKUPS, DEFAULT_LOCK_TIMEOUT, StoreFiles
+from ..errors import CorruptStore
+from .files import DEFAULT_BACKUPS, DEFAULT_LOCK_TIMEOUT, StoreFiles, read_regular
 from .journal import JournalEntry, Transaction, journal_entries
 from .layout import (
+    Doc,
     LazyTables,
     Snapshot,
+    counters_in,
+    counters_json,
     empty_tables,
     encode,
     header_meta,
@@ -46,9 +49,8 @@ class Store(StoreFiles):
     def load(self) -> Snapshot:
         """Read the store: the whole file at one instant, its header and checksums checked
         now, each table parsed when first used."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = self.read()
+        if raw is None:
             if self.backup_paths():
                 # Someone moved or deleted the record: starting a fresh, empty one here would
                 # hide that and let the next write bury the backups under new versions.
@@ -58,8 +60,6 @@ class Store(StoreFiles):
                     "'aghtrack doctor --restore' brings back the last good one",
                 ) from None
             return Snapshot(LazyTables(empty_tables(), None), missing=True)
-        except OSError as e:
-            raise StoreError(self.path, f"cannot read the store ({e.strerror})") from None
         return Snapshot(open_tables(self.path, raw))
 
     @contextlib.contextmanager
@@ -72,7 +72,7 @@ class Store(StoreFiles):
             yield tx
             if tx.changed:
                 tx.finish()
-                self.write(encode(snapshot.tables))
+                self.write(encode(snapshot.tables), counters=counters_json(snapshot.meta))
 
     def restore(self, data: bytes, *, stamp: str) -> Path | None:
         """Replace the store with ``data`` (a checked backup), keeping the current file aside as
@@ -80,16 +80,28 @@ class Store(StoreFiles):
         the good versions stay where they were. Call it holding ``locked()``. Returns the path
         the old file was kept at, or None if there was no store file.
 
-        The reference counters are raised to the highest that the damaged file's header or any
-        backup reached: 9.4, issued after the backup was taken, is lost with the damaged file,
-        but it is never issued again to a different commitment."""
+        The reference counters are raised to the highest that any source reached: the damaged
+        file's header, or failing that the references and counters still legible in its bytes;
+        the counters kept beside the store; every backup's header and tables. 9.4, issued
+        after the backup was taken, is lost with the damaged file, but it is never issued
+        again to a different commitment."""
         tables = parse_store(data, self.path)
-        seen = (self.path, *self.backup_paths())
-        if merge_counters(tables["meta"]["1"], (m for p in seen if (m := header_meta(p)))):
+        if merge_counters(tables["meta"]["1"], self._counter_sources()):
             data = serialise(tables)
         aside = self.keep_aside(stamp)
         self.write([data], rotate=False)
         return aside
+
+    def _counter_sources(self) -> Iterator[Doc]:
+        for path in (self.path, *self.backup_paths()):
+            meta = header_meta(path)
+            if meta is not None:
+                yield meta
+            with contextlib.suppress(OSError):
+                yield counters_in(read_regular(path))
+        side = self.read_counters()
+        if side is not None:
+            yield counters_in(side)
 
     def journal(self, snapshot: Snapshot | None = None) -> list[JournalEntry]:
         """Journal entries, newest first."""

@@ -17,10 +17,11 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NothingToUndo
+from ..errors import BadInput, NothingToUndo
 from .layout import (
     COMMITMENTS,
     JOURNAL,
+    MAX_COUNTER,
     Doc,
     LazyTables,
     Snapshot,
@@ -176,6 +177,11 @@ class Transaction:
     def next_seq(self, meeting_key: str) -> int:
         """Issue the next commitment number of a meeting; never rolled back, never reissued."""
         last_seq: dict[str, int] = self._meta.setdefault("last_seq", {})
+        if last_seq.get(meeting_key, 0) >= MAX_COUNTER:
+            raise BadInput(
+                f"Meeting {meeting_key} has used every commitment number up to {MAX_COUNTER:,}; "
+                "record new commitments under another meeting."
+            )
         last_seq[meeting_key] = last_seq.get(meeting_key, 0) + 1
         return last_seq[meeting_key]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -329,6 +330,64 @@ def merge_counters(meta: Doc, others: Iterator[Doc]) -> bool:
             meta["generation"] = int(other["generation"])
             moved = True
     return moved
+
+
+def counters_json(meta: Doc) -> bytes:
+    """The counters of ``meta`` as kept beside the store (see ``StoreFiles.counters_path``)."""
+    return dumps({k: meta[k] for k in ("last_seq", "last_doc_id", "generation") if k in meta})
+
+
+#: A commitment's reference, a table's name and a counters object, as they appear in the
+#: bytes of a store, a backup or a counters file: legible even when the file is not.
+_REF = re.compile(rb'"ref":"((?:[^"\\]|\\.){1,200})\.(\d{1,10})"')
+_CREATED = re.compile(rb'"commitments/((?:[^"\\]|\\.){1,200})/\d{1,10}":\[([\d,]{1,100000})\]')
+_JOURNAL_ID = re.compile(rb'"(\d{1,10})":\{"at":')
+_COUNTERS = re.compile(rb'"(last_seq|last_doc_id)":(\{[^{}]{0,100000}\})')
+
+
+def counters_in(raw: bytes) -> Doc:
+    """The highest counters legible anywhere in a file's bytes, however damaged: each
+    commitment's reference, each journal block's first entry, and any counters object. A
+    restore takes them with the other sources, so a number is never issued twice."""
+    last_seq: dict[str, int] = {}
+    last_doc_id: dict[str, int] = {}
+
+    def raise_to(counters: dict[str, int], key: str, value: int) -> None:
+        if value > counters.get(key, 0):
+            counters[key] = value
+
+    def meeting(quoted: bytes) -> str | None:
+        try:
+            key = orjson.loads(b'"' + quoted + b'"')
+        except orjson.JSONDecodeError:
+            return None
+        return key if isinstance(key, str) else None
+
+    for m in _REF.finditer(raw):
+        if (key := meeting(m[1])) is not None and int(m[2]) <= MAX_COUNTER:
+            raise_to(last_seq, key, int(m[2]))
+    for m in _CREATED.finditer(raw):
+        numbers = [int(n) for n in m[2].split(b",") if n]
+        if (key := meeting(m[1])) is not None and numbers and max(numbers) <= MAX_COUNTER:
+            raise_to(last_seq, key, max(numbers))
+    for m in _JOURNAL_ID.finditer(raw):
+        if int(m[1]) <= MAX_COUNTER:
+            raise_to(last_doc_id, JOURNAL, int(m[1]))
+    for m in _COUNTERS.finditer(raw):
+        try:
+            found = orjson.loads(m[2])
+        except orjson.JSONDecodeError:
+            continue
+        target = last_seq if m[1] == b"last_seq" else last_doc_id
+        for key, value in found.items() if isinstance(found, dict) else ():
+            if is_int(value) and 0 < value <= MAX_COUNTER:
+                raise_to(target, key, value)
+    return {"last_seq": last_seq, "last_doc_id": last_doc_id}
+
+
+#: No counter legible in a damaged file is believed above this (a garbled digit would
+#: otherwise push the next reference to the billions).
+MAX_COUNTER = 10**9
 
 
 def _damaged_section(name: str, data: bytes) -> StoreDefect:

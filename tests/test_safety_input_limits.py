@@ -26,7 +26,9 @@ MEETING9 = {"key": "9", "title": "Ninth", "date": "2015-05-06"}
 
 def _export(path: Path, actions: list[dict[str, object]]) -> Path:
     path.write_bytes(
-        orjson.dumps({"format": "aghtrack", "version": 1, "meetings": [MEETING9], "actions": actions})
+        orjson.dumps(
+            {"format": "aghtrack", "version": 1, "meetings": [MEETING9], "actions": actions}
+        )
     )
     return path
 
@@ -132,7 +134,9 @@ def test_names_are_normalised_on_import_and_on_meeting_add(tmp_path: Path) -> No
     action = {"meeting": "9", "text": "x", "owners": ["Austr\u2060alia"], "tags": ["a\u200bb"]}
     source = tmp_path / "in.json"
     source.write_bytes(
-        orjson.dumps({"format": "aghtrack", "version": 1, "meetings": [meeting], "actions": [action]})
+        orjson.dumps(
+            {"format": "aghtrack", "version": 1, "meetings": [meeting], "actions": [action]}
+        )
     )
     ok(run_cli(store, "import", str(source)))
     shown = orjson.loads(ok(run_cli(store, "meeting", "show", "9", "--json")).stdout)
@@ -180,7 +184,11 @@ def test_an_imported_text_over_the_limit_names_its_row(tmp_path: Path) -> None:
         tmp_path / "in.json",
         [
             {"meeting": "9", "text": "ok"},
-            {"meeting": "9", "text": "ok", "notes": [{"on": "2015-06-01", "text": "n" * (MAX_TEXT + 1)}]},
+            {
+                "meeting": "9",
+                "text": "ok",
+                "notes": [{"on": "2015-06-01", "text": "n" * (MAX_TEXT + 1)}],
+            },
         ],
     )
     done = run_cli(store, "import", str(source))

@@ -199,3 +199,7 @@ def test_search_looks_in_every_field_ignoring_case(field: str, commitment: Commi
 
 def test_search_ignores_case() -> None:
     assert Filter(search="MANILA").matches(c("9.1", text="in manila"), AS_OF)
+
+
+def test_search_does_not_match_text_made_by_joining_fields() -> None:
+    assert not Filter(search="xx").matches(c("9.1", text="Hold", owners=("A",)), AS_OF)

@@ -4,6 +4,7 @@ refuses (keys missing, wrong types, meeting fields read back)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,32 +13,41 @@ import pytest
 from aghtrack.errors import BadInput, InvalidTransition
 from aghtrack.model import (
     MAX_SEQ,
+    MAX_TEXT,
     Commitment,
     Kind,
     Status,
+    check_seq,
     check_transition,
+    clean_names,
     commitment_from_dict,
     commitment_to_dict,
     meeting_from_dict,
     meeting_to_dict,
+    normalise_meeting_key,
+    normalise_name,
+    parse_kind,
+    require_text,
+    unicode_text,
+    with_changes,
 )
 
-O, P, B, D, X, S = "open", "in-progress", "blocked", "done", "dropped", "superseded"
+OPN, PRG, BLK, DON, DRP, SUP = "open", "in-progress", "blocked", "done", "dropped", "superseded"
 
 #: Every move the project allows, typed from the rule: open work moves anywhere; a closed
 #: commitment only reopens (done may also go back to in-progress).
 ALLOWED = {
-    (O, P), (O, B), (O, D), (O, X), (O, S),
-    (P, O), (P, B), (P, D), (P, X), (P, S),
-    (B, O), (B, P), (B, D), (B, X), (B, S),
-    (D, O), (D, P),
-    (X, O),
-    (S, O),
+    (OPN, PRG), (OPN, BLK), (OPN, DON), (OPN, DRP), (OPN, SUP),
+    (PRG, OPN), (PRG, BLK), (PRG, DON), (PRG, DRP), (PRG, SUP),
+    (BLK, OPN), (BLK, PRG), (BLK, DON), (BLK, DRP), (BLK, SUP),
+    (DON, OPN), (DON, PRG),
+    (DRP, OPN),
+    (SUP, OPN),
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("current", [O, P, B, D, X, S])
-@pytest.mark.parametrize("new", [O, P, B, D, X, S])
+@pytest.mark.parametrize("current", [OPN, PRG, BLK, DON, DRP, SUP])
+@pytest.mark.parametrize("new", [OPN, PRG, BLK, DON, DRP, SUP])
 def test_the_transition_table(current: str, new: str) -> None:
     if (current, new) in ALLOWED:
         check_transition(Status(current), Status(new), "9.1")
@@ -205,3 +215,157 @@ def test_a_stored_commitment_round_trips_exactly() -> None:
     )
     assert commitment_to_dict(commitment_from_dict(doc)) == doc
     assert doc["ref"] == "9.3" and doc["due_by"] == "2016-06-30"
+
+
+# --- the stored shape, written out (issue 12: mutation testing found it unchecked) -------------
+
+
+def test_the_stored_shape_of_a_commitment_is_exactly_this() -> None:
+    c = commitment_from_dict(
+        {
+            **DOC,
+            "owners": ["Philippines", "Australia"],
+            "support": ["UNHCR"],
+            "due": "late 2015",
+            "status": "done",
+            "notes": [{"on": "2015-09-01", "by": "officer", "text": "Started"}],
+            "evidence": {"text": "Held", "fulfilled_by": "manila-2015", "on": None},
+            "tags": ["returns"],
+            "source": "Outcome 3",
+            "created": "2015-05-06T00:00:00Z",
+            "updated": "2015-12-04T00:00:00Z",
+            "deleted": True,
+        }
+    )
+    assert commitment_to_dict(c) == {
+        "ref": "9.3",
+        "id": "00000000-0000-4000-8000-000000000001",
+        "meeting": "9",
+        "seq": 3,
+        "source": "Outcome 3",
+        "text": "Hold a roundtable",
+        "kind": "agreed",
+        "owners": ["Philippines", "Australia"],
+        "support": ["UNHCR"],
+        "due": "late 2015",
+        "due_by": "2015-12-31",
+        "status": "done",
+        "notes": [{"on": "2015-09-01", "by": "officer", "text": "Started"}],
+        "evidence": {"text": "Held", "fulfilled_by": "manila-2015", "on": None},
+        "tags": ["returns"],
+        "created": "2015-05-06T00:00:00Z",
+        "updated": "2015-12-04T00:00:00Z",
+        "deleted": True,
+    }
+    bare = commitment_to_dict(commitment_from_dict(DOC))
+    assert (bare["due"], bare["due_by"], bare["evidence"], bare["notes"]) == (None, None, None, [])
+    dated = commitment_from_dict({**DOC, "evidence": {"text": None, "on": "2015-12-04"}})
+    assert commitment_to_dict(dated)["evidence"] == {
+        "text": None,
+        "fulfilled_by": None,
+        "on": "2015-12-04",
+    }
+
+
+def test_with_changes_returns_a_changed_copy() -> None:
+    c = commitment_from_dict(DOC)
+    changed = with_changes(c, status=Status.DONE, text="Held")
+    assert (changed.status, changed.text, changed.seq) == (Status.DONE, "Held", 3)
+    assert c.status is Status.OPEN
+
+
+# --- messages name the field (each is written once, for a person) -----------------------------
+
+
+def test_messages_name_what_was_wrong() -> None:
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: require_text("  "), "The text is empty; write what was agreed."),
+        (lambda: require_text("", "note"), "The note is empty; write what was agreed."),
+        (lambda: clean_names([" "], "owner"), "An empty owner name was given."),
+        (lambda: commitment_from_dict({**DOC, "support": [" "]}), "An empty support name"),
+        (lambda: commitment_from_dict({**DOC, "source": ["x"]}), "'source' must be text, not list"),
+        (lambda: commitment_from_dict({**DOC, "owners": [1]}), "'owners' must be a list of names"),
+        (
+            lambda: meeting_from_dict({"key": "9", "title": " ", "date": "2015-05-06"}),
+            "The title is empty",
+        ),
+        (lambda: unicode_text("x" * (MAX_TEXT + 1)), f"The text is {MAX_TEXT + 1:,} characters"),
+        (
+            lambda: unicode_text("\udcff", "source"),
+            "The source contains bytes that are not UTF-8 text; retype it or set your terminal to UTF-8.",
+        ),
+        (lambda: commitment_from_dict({**DOC, "source": "\udcff"}), "The source contains bytes"),
+        (lambda: commitment_from_dict({**DOC, "created": "\udcff"}), "The created contains"),
+        (lambda: commitment_from_dict({**DOC, "updated": "\udcff"}), "The updated contains"),
+        (lambda: commitment_from_dict({**DOC, "text": "\udcff"}), "The text contains"),
+        (lambda: normalise_name("\udcff"), "The name contains"),
+        (lambda: normalise_name("x" * (MAX_TEXT + 1), "chair"), "The chair is 100,001"),
+        (lambda: clean_names(["\udcff"], "tag"), "The tag contains"),
+        (lambda: commitment_from_dict({**DOC, "tags": ["\udcff"]}), "The tags contains"),
+        (lambda: commitment_from_dict({**DOC, "support": ["\udcff"]}), "The support contains"),
+        (
+            lambda: meeting_from_dict({"key": "9", "title": "\udcff", "date": "2015-05-06"}),
+            "The title contains",
+        ),
+        (
+            lambda: parse_kind("promised"),
+            "'promised' is not a kind of outcome. Valid kinds: agreed, decided, endorsed, will, encouraged, supported, welcomed, noted.",
+        ),
+        (
+            lambda: normalise_meeting_key("Nine Nine"),
+            "'Nine Nine' is not a meeting key: use 1-40 lowercase letters, digits and hyphens, e.g. 9 or manila-2015.",
+        ),
+        (
+            lambda: check_seq("9" * 50),
+            "'seq' must be a whole number from 1 to 1,000,000,000, not '" + "9" * 39 + "...",
+        ),
+        (lambda: check_seq("9" * 38), "not '" + "9" * 38 + "'"),
+        (lambda: check_seq("9" * 39), "not '" + "9" * 39 + "..."),
+    ]
+    for make, message in cases:
+        with pytest.raises((BadInput, TypeError)) as refused:
+            make()
+        assert message in str(refused.value), (message, str(refused.value))
+        assert "None" not in str(refused.value)
+
+
+def test_a_too_long_required_text_names_its_field() -> None:
+    with pytest.raises(BadInput, match="^The note is 100,001 characters long"):
+        require_text("x" * (MAX_TEXT + 1), "note")
+    with pytest.raises(BadInput, match="^The text is 100,001 characters long"):
+        require_text("x" * (MAX_TEXT + 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("9" * 38, "'" + "9" * 38 + "'"), ("9" * 39, "'" + "9" * 39 + "..."), (0, "0")],
+)
+def test_a_refused_seq_is_quoted_whole_up_to_forty_characters(value: object, shown: str) -> None:
+    with pytest.raises(TypeError) as refused:
+        check_seq(value)
+    assert str(refused.value).endswith(f", not {shown}")
+
+
+def test_the_longest_text_is_accepted() -> None:
+    assert unicode_text("x" * MAX_TEXT) == "x" * MAX_TEXT
+
+
+def test_a_note_author_reads_back() -> None:
+    note = {"on": "2015-09-01", "by": "officer", "text": "Started"}
+    assert commitment_from_dict({**DOC, "notes": [note]}).notes[0].by == "officer"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Austr\u2060alia", "Australia"),
+        ("Austr\u00e1lia\u200b", "Austr\u00e1lia"),
+        ("Te\u0304 Tai", "T\u0113 Tai"),
+        ("\u00e9\tcole  du\u3000nord", "\u00e9 cole du nord"),
+        ("Caf\u00e9\ufe0f\U000e0041", "Caf\u00e9"),
+        ("\u00e9\u0007x", "\u00e9x"),
+        ("plain\x07 ascii", "plain ascii"),
+    ],
+)
+def test_names_are_normalised(raw: str, name: str) -> None:
+    assert normalise_name(raw) == name

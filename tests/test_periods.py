@@ -213,3 +213,16 @@ def test_parse_date_accepts_iso_days(raw: str) -> None:
 def test_parse_date_refuses_everything_else_naming_the_form(raw: str) -> None:
     with pytest.raises(InvalidDate, match="YYYY-MM-DD"):
         parse_date(raw)
+
+
+@pytest.mark.parametrize("raw", ["0000", "0000-Q1", "0000-H1", "late 0000", "0000-01"])
+def test_year_zero_is_refused_in_every_form_quoting_what_was_typed(raw: str) -> None:
+    with pytest.raises(InvalidPeriod, match="has no year 0") as refused:
+        parse_period(raw)
+    assert str(refused.value).startswith(f"'{raw}' has no year 0")
+
+
+def test_a_date_that_is_not_real_is_refused_quoting_what_was_typed() -> None:
+    with pytest.raises(InvalidDate) as refused:
+        parse_date("2015-02-30")
+    assert str(refused.value).startswith("'2015-02-30' is not a real date")

@@ -13,7 +13,7 @@ What it does, and the choices that keep the comparison fair:
   Texts are 60-120 characters, 1-3 owners from 30 member states and organisations, due periods
   in all the grammar's forms, mixed statuses and kinds, a note on about one in five.
 * aghtrack's store is written with the project's own code (``Store.transaction`` and
-  ``Transaction.insert_many`` over ``model.commitment_to_dict``): the same file an
+  ``Transaction.insert_many`` over each commitment's events, ``model.stored_dict``): the same file an
   ``aghtrack import`` of that record makes, in one journal entry.
 * Taskwarrior gets each meeting as a project ``somK``, each commitment as a task (owners as
   tags, notes as annotations, due period as the due date of its last day), written straight
@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work"
 sys.path.insert(0, str(ROOT / "src"))
 
+from aghtrack.events import fold, legacy_events  # noqa: E402
 from aghtrack.model import (  # noqa: E402
     Commitment,
     Evidence,
@@ -74,8 +75,8 @@ from aghtrack.model import (  # noqa: E402
     Meeting,
     Note,
     Status,
-    commitment_to_dict,
     meeting_to_dict,
+    stored_dict,
 )
 from aghtrack.periods import parse_period  # noqa: E402
 from aghtrack.store import Store  # noqa: E402
@@ -213,6 +214,11 @@ def generate(n: int, seed: int = SEED) -> Record:
     return Record(meetings, commitments)
 
 
+def stored(c: Commitment) -> dict[str, object]:
+    """What an import stores of a commitment given as a state: its events (schema 3)."""
+    return stored_dict(fold((c.id, c.meeting, c.seq), legacy_events(c)))
+
+
 def write_aghtrack(record: Record, path: Path) -> None:
     """The store an import of this record makes: one transaction, one journal entry."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -221,7 +227,7 @@ def write_aghtrack(record: Record, path: Path) -> None:
         tx.insert_many("meetings", [meeting_to_dict(m) for m in record.meetings])
         for c in record.commitments:
             tx.reserve_seq(c.meeting, c.seq)
-        tx.insert_many("commitments", [commitment_to_dict(c) for c in record.commitments])
+        tx.insert_many("commitments", [stored(c) for c in record.commitments])
         tx.summary = f"Imported {len(record.commitments)} commitments"
 
 

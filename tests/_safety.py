@@ -14,7 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aghtrack.model import Commitment, Meeting, commitment_to_dict, meeting_to_dict
+from aghtrack.model import (
+    Commitment,
+    Meeting,
+    commitment_from_dict,
+    commitment_to_dict,
+    meeting_to_dict,
+)
 from aghtrack.periods import parse_period
 from aghtrack.store import Store
 from aghtrack.store.layout import StoreDefect, read_store_bytes, table_kind
@@ -117,7 +123,9 @@ def tables(path: Path) -> dict[str, Any]:
 
 
 def commitments_by_ref(path: Path) -> dict[str, dict[str, Any]]:
-    return {d["ref"]: d for d in tables(path)["commitments"].values()}
+    """Every commitment in the file, in its full dict shape (the state its events make)."""
+    found = (commitment_from_dict(d) for d in tables(path)["commitments"].values())
+    return {c.ref: commitment_to_dict(c) for c in found}
 
 
 #: Runs aghtrack in a process whose store module dies (SIGKILL, no cleanup) at one point of

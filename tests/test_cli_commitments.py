@@ -326,12 +326,25 @@ def test_note_defaults_author_to_aghtrack_user_and_date_to_today(
 ) -> None:
     monkeypatch.setenv("AGHTRACK_TODAY", "2015-09-01")
     record("note", "9.2", "Materials drafted")
+    monkeypatch.setenv("AGHTRACK_TODAY", "2015-12-01")
     record("note", "9.2", "Launched in Jakarta", "--on", "2015-11-02", "--by", "Indonesia")
     notes = listed(record, "--meeting", "9")[1]["notes"]
     assert notes == [
         {"on": "2015-09-01", "by": "tester", "text": "Materials drafted"},
         {"on": "2015-11-02", "by": "Indonesia", "text": "Launched in Jakarta"},
     ]
+
+
+def test_a_change_dated_in_the_future_or_before_its_meeting_is_refused(
+    record: Cli, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGHTRACK_TODAY", "2015-09-01")
+    before = store_path.read_bytes()
+    future = record("note", "9.2", "Launched", "--on", "2015-11-02")
+    assert future.exit_code == 2 and "in the future" in future.stderr
+    early = record("update", "9.2", "--status", "in-progress", "--on", "2015-05-05")
+    assert early.exit_code == 2 and "before that" in early.stderr
+    assert store_path.read_bytes() == before
 
 
 def test_note_errors(record: Cli, store_path: Path) -> None:

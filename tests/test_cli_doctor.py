@@ -165,7 +165,16 @@ def test_a_missing_store_with_backups_is_refused_not_started_afresh(
 def test_malformed_commitments_are_reported_with_what_is_wrong(cli: Cli, store_path: Path) -> None:
     _record(cli, store_path, changes=2)
     tables = orjson.loads(store_path.read_bytes())
-    tables["commitments/9/0"]["1"]["status"] = "finished"
+    tables["commitments/9/0"]["1"]["events"].append(
+        {
+            "id": "6f0c2a52-8d0e-4a58-9d7e-1c4f3e2b9a01",
+            "op": "status",
+            "at": "2016-01-01T00:00:00Z",
+            "by": "x",
+            "on": "2015-06-01",
+            "status": "finished",
+        }
+    )
     del tables["commitments/9/0"]["2"]["id"]
     tables["meta"]["1"]["last_seq"]["9"] = 1
     store_path.write_bytes(orjson.dumps(tables))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from aghtrack import transfer
 from aghtrack.errors import ImportRejected
 from aghtrack.listing import Filter
-from aghtrack.model import Kind, Status, commitment_from_dict
+from aghtrack.model import Commitment, Kind, Status, commitment_from_dict
 from aghtrack.render import records_csv
 from aghtrack.store import Store
 from aghtrack.tracker import Tracker
@@ -254,7 +255,12 @@ def test_csv_export_reimports_to_the_same_commitments_but_notes(
         },
     )
     assert load(other, csv_text, fmt="csv").commitments_added == 9
-    assert Tracker(other, actor="t").commitments() == tracker.commitments()
+
+    def states(found: list[Commitment]) -> list[Commitment]:
+        # A CSV row carries the state, not the history that led to it.
+        return [dataclasses.replace(c, events=()) for c in found]
+
+    assert states(Tracker(other, actor="t").commitments()) == states(tracker.commitments())
 
 
 # --- bad files ---------------------------------------------------------------------------------

@@ -24,3 +24,9 @@ def today(as_of: date | None = None) -> date:
 def now() -> str:
     """A UTC timestamp, to the second, for created/updated fields and the journal."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def now_precise() -> str:
+    """A UTC timestamp to the microsecond, for events: two changes typed in the same second
+    must still replay in the order they were made."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

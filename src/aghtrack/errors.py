@@ -57,6 +57,10 @@ class AmbiguousReference(BadInput):
     pass
 
 
+class NotYetHeld(BadInput):
+    """A review or a commitment asked for as of a day before its meeting was held."""
+
+
 class NotUnicode(BadInput):
     """Text holding bytes that are not UTF-8 (say, a name pasted from a Latin-1 terminal)."""
 
@@ -71,6 +75,15 @@ class OutputRefused(BadInput):
 
 class ImportRejected(BadInput):
     """A file to import failed validation; nothing from it was written."""
+
+
+class UnreadableStatement(BadInput):
+    """An outcome statement to draft from is empty, too big, not a file, or in no format we
+    read (or a PDF without a text layer); nothing was recorded."""
+
+
+class NoOutcomes(BadInput):
+    """The statement was read but holds no sentence that records an outcome."""
 
 
 class NotFound(AghtrackError):

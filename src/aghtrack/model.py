@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     EmptyText,
@@ -26,6 +26,9 @@ from .errors import (
     TextTooLong,
 )
 from .periods import DuePeriod, parse_date, parse_period
+
+if TYPE_CHECKING:
+    from .events import Event
 
 
 class Status(StrEnum):
@@ -53,20 +56,48 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 
 class Kind(StrEnum):
-    """The verb of the outcome bullet; it says whether the outcome is work at all."""
+    """The verb of the outcome bullet; it says whether the outcome is work at all.
+
+    Real statements use more verbs than a bullet list: UN-style decisions request, invite,
+    urge and call upon; communiqués task, recommend and commit; every genre recalls, reaffirms
+    and acknowledges. Values are what users type, so multi-word verbs are hyphenated."""
 
     AGREED = "agreed"
     DECIDED = "decided"
     ENDORSED = "endorsed"
+    ADOPTED = "adopted"
+    APPROVED = "approved"
     WILL = "will"
+    COMMITTED = "committed"
+    REQUESTED = "requested"
+    TASKED = "tasked"
+    INVITED = "invited"
+    URGED = "urged"
+    CALLED_UPON = "called-upon"
+    RECOMMENDED = "recommended"
     ENCOURAGED = "encouraged"
     SUPPORTED = "supported"
     WELCOMED = "welcomed"
     NOTED = "noted"
+    ACKNOWLEDGED = "acknowledged"
+    COMMENDED = "commended"
+    RECALLED = "recalled"
+    REAFFIRMED = "reaffirmed"
+    RECOGNISED = "recognised"
 
 
-#: Outcomes that record a view rather than promise work: never open, never overdue.
-INFORMATIONAL = frozenset({Kind.WELCOMED, Kind.NOTED})
+#: Outcomes that record a view or a fact rather than promise work: never open, never overdue.
+INFORMATIONAL = frozenset(
+    {
+        Kind.WELCOMED,
+        Kind.NOTED,
+        Kind.ACKNOWLEDGED,
+        Kind.COMMENDED,
+        Kind.RECALLED,
+        Kind.REAFFIRMED,
+        Kind.RECOGNISED,
+    }
+)
 
 #: The highest commitment number accepted: far beyond any meeting's outcomes, and small
 #: enough that every counter derived from it stays an ordinary JSON number.
@@ -224,6 +255,17 @@ class Commitment:
     created: str = ""
     updated: str = ""
     deleted: bool = False
+    #: What happened to it, in replay order; the fields above are what these add up to
+    #: (``events.fold``), as of the day the commitment was read for.
+    events: tuple[Event, ...] = ()
+    #: The reference of the commitment that replaced it (status superseded), and those it
+    #: replaced, as shown when the link was made.
+    superseded_by: str | None = None
+    replaces: tuple[str, ...] = ()
+    #: When the current status took effect (None: since the meeting), and why that date is
+    #: only a best guess when the record did not say.
+    status_on: date | None = None
+    status_estimated: str = ""
 
     @property
     def ref(self) -> str:
@@ -300,6 +342,8 @@ def meeting_from_dict(d: Mapping[str, Any]) -> Meeting:
 
 
 def commitment_to_dict(c: Commitment) -> dict[str, Any]:
+    from .events import event_to_dict
+
     return {
         "ref": c.ref,
         "id": c.id,
@@ -327,12 +371,48 @@ def commitment_to_dict(c: Commitment) -> dict[str, Any]:
         "created": c.created,
         "updated": c.updated,
         "deleted": c.deleted,
+        "status_on": _iso(c.status_on),
+        "superseded_by": c.superseded_by,
+        "replaces": list(c.replaces),
+        "events": [event_to_dict(e) for e in c.events],
     }
 
 
-def commitment_from_dict(d: Mapping[str, Any]) -> Commitment:
-    """Build a commitment from its dict shape; raises a BadInput subclass, KeyError or
-    TypeError for malformed input, which callers turn into errors naming where it came from."""
+def stored_dict(c: Commitment) -> dict[str, Any]:
+    """What the store keeps of a commitment: who it is and its events. The state is derived
+    from them on every read, so it can never disagree with its own history."""
+    from .events import event_to_dict
+
+    return {
+        "id": c.id,
+        "meeting": c.meeting,
+        "seq": c.seq,
+        "events": [event_to_dict(e) for e in c.events],
+    }
+
+
+def commitment_from_dict(d: Mapping[str, Any], upto: date | None = None) -> Commitment:
+    """Build a commitment from its dict shape, as it stood at the end of ``upto`` (every event
+    when None). A dict with ``events`` is their replay; one without (written before events
+    existed, a CSV row) stands for the events ``events.legacy_events`` makes of it. Raises a
+    BadInput subclass, KeyError or TypeError for malformed input, which callers turn into
+    errors naming where it came from."""
+    from .events import event_from_dict, fold, legacy_events
+
+    identity = (
+        str(uuid.UUID(str(d["id"]))),
+        normalise_meeting_key(str(d["meeting"])),
+        check_seq(d["seq"]),
+    )
+    raw_events = d.get("events")
+    if raw_events:
+        if not isinstance(raw_events, list):
+            raise TypeError("'events' must be a list")
+        return fold(identity, [event_from_dict(e) for e in raw_events], upto)
+    return fold(identity, legacy_events(_state_from_dict(d)), upto)
+
+
+def _state_from_dict(d: Mapping[str, Any]) -> Commitment:
     evidence = d.get("evidence")
     due = d.get("due")
     return Commitment(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from .changes import Change
 from .listing import SortKey, sort_commitments
 from .model import Commitment, Meeting, Status
 
@@ -63,6 +64,9 @@ class Report:
     overdue: tuple[Commitment, ...]
     informational: tuple[Commitment, ...]
     by_lead: tuple[LeadLine, ...]
+    #: With ``--since``: the day after which changes are listed, and the changes up to as_of.
+    since: date | None = None
+    changes: tuple[Change, ...] = ()
 
     @property
     def total(self) -> int:
@@ -106,6 +110,11 @@ class Report:
             "Per lead: each work commitment counts once, under its lead (the first-named "
             "owner); co-owners and supporting parties are named in the commitments table.",
         ]
+        if self.since is not None:
+            lines.append(
+                f"Changes since {self.since.isoformat()}: what the record dates after that day "
+                f"and up to {self.as_of.isoformat()} (when it happened, not when it was typed)."
+            )
         if self.owner is not None:
             lines.append(
                 f"Only commitments involving {self.owner} (as lead, co-owner or supporting "
@@ -120,6 +129,8 @@ def build_report(
     as_of: date,
     *,
     owner: str | None = None,
+    since: date | None = None,
+    changes: Iterable[Change] = (),
 ) -> Report:
     """The review of ``meeting`` as of ``as_of``; with ``owner``, only what involves that party.
 
@@ -159,6 +170,8 @@ def build_report(
         overdue=tuple(c for c in work if c.is_overdue(as_of)),
         informational=tuple(c for c in shown if not c.is_work),
         by_lead=by_lead,
+        since=since,
+        changes=tuple(x for x in changes if x.ref in {c.ref for c in shown}),
     )
 
 

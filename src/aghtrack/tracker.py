@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import (
@@ -20,9 +20,12 @@ from .errors import (
     BadInput,
     CorruptStore,
     DuplicateMeeting,
+    NotYetHeld,
     UnknownMeeting,
     UnknownReference,
 )
+from .events import Event, Op, fold, new_event_id
+from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
 from .model import (
     Commitment,
@@ -34,19 +37,22 @@ from .model import (
     check_transition,
     clean_names,
     commitment_from_dict,
-    commitment_to_dict,
     meeting_from_dict,
     meeting_to_dict,
     new_id,
     normalise_meeting_key,
     normalise_name,
     require_text,
+    stored_dict,
     unicode_text,
-    with_changes,
 )
-from .periods import DuePeriod
+from .periods import DuePeriod, parse_date
 from .store import JournalEntry, Store, Transaction
 from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .review import Review
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
@@ -79,6 +85,7 @@ class Tracker:
         self.store = store
         self.actor = actor
         self._cached: tuple[tuple[int, int, int] | None, Snapshot] | None = None
+        self._meetings: tuple[Snapshot, list[Meeting]] | None = None
 
     def _snapshot(self) -> Snapshot:
         """Read the store once per version of the file: a command that asks for a meeting
@@ -91,9 +98,12 @@ class Tracker:
     # --- reading --------------------------------------------------------------------------
 
     def meetings(self) -> list[Meeting]:
-        docs = self._snapshot().docs(MEETINGS)
-        found = [self._meeting(doc_id, doc) for doc_id, doc in docs.items()]
-        return sorted(found, key=lambda m: meeting_order(m.key))
+        snapshot = self._snapshot()
+        if self._meetings is None or self._meetings[0] is not snapshot:
+            docs = snapshot.docs(MEETINGS)
+            found = [self._meeting(doc_id, doc) for doc_id, doc in docs.items()]
+            self._meetings = (snapshot, sorted(found, key=lambda m: meeting_order(m.key)))
+        return list(self._meetings[1])
 
     def meeting(self, key: str) -> Meeting:
         doc_id, doc = self._find_meeting(self._snapshot(), key)
@@ -102,6 +112,9 @@ class Tracker:
     def meeting_keys(self) -> list[str]:
         return [m.key for m in self.meetings()]
 
+    def meeting_dates(self) -> dict[str, date]:
+        return {m.key: m.date for m in self.meetings()}
+
     def commitments(
         self,
         flt: Filter | None = None,
@@ -109,21 +122,113 @@ class Tracker:
         as_of: date | None = None,
         sort: SortKey = SortKey.MEETING,
     ) -> list[Commitment]:
-        flt = flt or Filter()
+        """The commitments ``flt`` asks for as the record stood at the end of ``as_of``
+        (default today): commitments of meetings held after it do not exist yet."""
+        chosen = self.record(flt.meeting if flt else None, as_of=as_of)
         when = clock.today(as_of)
-        if flt.meeting is not None:
-            self.meeting(flt.meeting)
-        # Most listings are of one meeting: only its tables are read from the file.
-        chosen = [
-            self._commitment(doc_id, doc)
-            for _, doc_id, doc in self._snapshot().commitments(flt.meeting)
-            if not doc.get("deleted")
-        ]
+        flt = flt or Filter()
         return sort_commitments((c for c in chosen if flt.matches(c, when)), sort)
 
-    def commitment(self, ref: str) -> Commitment:
+    def record(
+        self, meeting: str | None = None, *, as_of: date | None = None, everything: bool = False
+    ) -> list[Commitment]:
+        """Every live commitment (of one meeting) as of a day, unsorted and unfiltered; with
+        ``everything``, each with all its events applied, whatever their dates (what
+        ``--since`` and the review paper step through)."""
+        when = clock.today(as_of)
+        held = self.meeting_dates()
+        if meeting is not None:
+            self.meeting(meeting)
+        # Most listings are of one meeting: only its tables are read from the file.
+        found = []
+        for _, doc_id, doc in self._snapshot().commitments(meeting):
+            day = held.get(str(doc.get("meeting")))
+            if day is not None and day > when:
+                continue
+            c = self._commitment(doc_id, doc, None if everything else when)
+            if not c.deleted:
+                found.append(c)
+        return found
+
+    def report(
+        self,
+        key: str,
+        *,
+        as_of: date | None = None,
+        owner: str | None = None,
+        since: str | None = None,
+    ) -> Report:
+        """The progress review of a meeting as the record stood at the end of ``as_of``; with
+        ``since`` (a date or a meeting key), what changed after it."""
+        from .changes import Change, changes_between
+        from .report import build_report
+
+        when = clock.today(as_of)
+        meeting = self._held_by(key, when)
+        start = self.since_date(since) if since is not None else None
+        changes: list[Change] = []
+        if start is not None:
+            changes = changes_between(
+                self.record(meeting.key, as_of=when, everything=True),
+                self.meeting_dates(),
+                start,
+                when,
+            )
+        return build_report(
+            meeting,
+            self.commitments(Filter(meeting=meeting.key), as_of=when),
+            when,
+            owner=owner,
+            since=start,
+            changes=changes,
+        )
+
+    def review(self, key: str, *, as_of: date | None = None, series: str | None = None) -> Review:
+        """The review paper of a meeting, as of its own date unless ``as_of`` says otherwise."""
+        from .review import build_review
+
+        meeting = self.meeting(key)
+        when = as_of or meeting.date
+        return build_review(
+            meeting,
+            self.meetings(),
+            self.record(as_of=when, everything=True),
+            when,
+            series=series,
+        )
+
+    def since_date(self, raw: str) -> date:
+        """``--since`` takes a date or a meeting key (meaning that meeting's date)."""
+        text = raw.strip()
+        if text[:4].isdigit() and "-" in text and len(text) == 10:
+            return parse_date(text)
+        try:
+            return self.meeting(text).date
+        except (UnknownMeeting, BadInput):
+            raise BadInput(
+                f"--since takes a date (YYYY-MM-DD) or a meeting key; '{raw}' is neither."
+            ) from None
+
+    def _held_by(self, key: str, when: date) -> Meeting:
+        meeting = self.meeting(key)
+        if meeting.date > when:
+            raise NotYetHeld(
+                f"Meeting {meeting.key} was held on {meeting.date}, after {when}: "
+                "there is nothing to review as of that date."
+            )
+        return meeting
+
+    def commitment(self, ref: str, *, as_of: date | None = None) -> Commitment:
+        """One commitment as it stood at the end of ``as_of`` (default today)."""
+        when = clock.today(as_of)
         _, doc_id, doc = self._resolve(self._snapshot(), ref)
-        return self._commitment(doc_id, doc)
+        c = self._commitment(doc_id, doc, when)
+        held = self.meeting_dates().get(c.meeting)
+        if held is not None and held > when:
+            raise NotYetHeld(
+                f"{c.ref} did not exist on {when}: meeting {c.meeting} was held on {held}."
+            )
+        return c
 
     def history(self, ref: str | None = None) -> list[HistoryEntry]:
         """Journal entries, newest first; with a reference, those that touched it."""
@@ -187,22 +292,18 @@ class Tracker:
         with self._transaction("add-action") as tx:
             key = normalise_meeting_key(meeting)
             self._find_meeting(tx.snapshot, key)
-            stamp = clock.now()
-            commitment = Commitment(
-                id=new_id(),
-                meeting=key,
-                seq=tx.next_seq(key),
-                text=text,
-                kind=kind,
-                owners=owners_,
-                support=support_,
-                due=due,
-                source=unicode_text(source, "source").strip(),
-                tags=tags_,
-                created=stamp,
-                updated=stamp,
-            )
-            tx.insert(COMMITMENTS, commitment_to_dict(commitment))
+            changes = {
+                "text": text,
+                "kind": kind,
+                "owners": owners_,
+                "support": support_,
+                "due": due,
+                "source": unicode_text(source, "source").strip(),
+                "tags": tags_,
+            }
+            created = self._event(Op.CREATE, None, changes=changes)
+            commitment = fold((new_id(), key, tx.next_seq(key)), [created])
+            tx.insert(COMMITMENTS, stored_dict(commitment))
             tx.summary = f"Added {commitment.ref}: {_short(text)}"
         return commitment
 
@@ -218,7 +319,12 @@ class Tracker:
         kind: Kind | None = None,
         tags: Sequence[str] | None = None,
         source: str | None = None,
+        on: date | None = None,
+        superseded_by: str | None = None,
     ) -> Commitment:
+        """Change fields and/or the status, as of ``on`` (default today). Superseding names
+        the commitment that replaced this one (``superseded_by``); that one then records what
+        it replaced, in the same transaction."""
         changes: dict[str, Any] = {}
         if text is not None:
             changes["text"] = require_text(text)
@@ -239,14 +345,38 @@ class Tracker:
                 "Nothing to update: give at least one of --text, --owner, --support, --due, "
                 "--status, --kind, --tag, --source."
             )
+        if superseded_by is not None and status is not Status.SUPERSEDED:
+            raise BadInput("--by names what replaced it: use it with --status superseded.")
+        day = clock.today(on)
 
-        def apply(c: Commitment) -> Commitment:
+        def apply(c: Commitment) -> list[Event]:
+            new = [self._event(Op.EDIT, day, changes=changes)] if changes else []
             if status is not None:
-                check_transition(c.status, status, c.ref)
-                changes["status"] = status
-            return with_changes(c, **changes)
+                check_transition(state_as_of(c, day).status, status, c.ref)
+                new.append(self._event(Op.STATUS, day, status=status, superseded_by=replacement))
+            return new
 
-        return self._change(ref, "update", apply, lambda c: f"Updated {c.ref}: {_fields(changes)}")
+        described = ", ".join(sorted([*changes, *(["status"] if status else [])]))
+        with self._transaction("update") as tx:
+            replacement: str | None = None
+            if superseded_by is not None:
+                newer_table, newer_id, newer_doc = self._resolve(tx.snapshot, superseded_by)
+                newer = self._commitment(newer_id, newer_doc)
+                replacement = newer.ref
+            after = self._apply(tx, ref, apply, day)
+            if superseded_by is not None:
+                if newer.id == after.id:
+                    raise BadInput(f"{after.ref} cannot be superseded by itself.")
+                link = {"replaces": (*newer.replaces, after.ref)}
+                linked = fold(
+                    (newer.id, newer.meeting, newer.seq),
+                    (*newer.events, self._event(Op.EDIT, day, changes=link)),
+                )
+                tx.replace(newer_table, newer_id, stored_dict(linked))
+                tx.summary = f"Updated {after.ref}: superseded by {newer.ref}"
+            else:
+                tx.summary = f"Updated {after.ref}: {described}"
+        return after
 
     def complete(
         self,
@@ -256,39 +386,46 @@ class Tracker:
         fulfilled_by: str | None = None,
         on: date | None = None,
     ) -> Commitment:
-        def apply(c: Commitment) -> Commitment:
-            check_transition(c.status, Status.DONE, c.ref)
+        day = clock.today(on)
+
+        def apply(c: Commitment) -> list[Event]:
+            check_transition(state_as_of(c, day).status, Status.DONE, c.ref)
             proof = Evidence(
                 text=unicode_text(evidence, "evidence") if evidence and evidence.strip() else None,
                 fulfilled_by=fulfilled_by,
-                on=clock.today(on),
+                on=day,
             )
-            return with_changes(c, status=Status.DONE, evidence=proof)
+            return [self._event(Op.STATUS, day, status=Status.DONE, evidence=proof)]
 
+        if evidence is not None:
+            evidence = require_text(evidence, "evidence") if evidence.strip() else None
         if fulfilled_by is not None:
             fulfilled_by = normalise_meeting_key(fulfilled_by)
             self.meeting(fulfilled_by)
-        return self._change(ref, "done", apply, lambda c: f"Marked {c.ref} done")
+        return self._change(ref, "done", apply, day, lambda c: f"Marked {c.ref} done")
 
     def add_note(
         self, ref: str, text: str, *, on: date | None = None, by: str | None = None
     ) -> Commitment:
-        note = Note(
-            on=clock.today(on),
-            by=normalise_name(by or "", "note author") or self.actor,
-            text=require_text(text, "note"),
-        )
+        day = clock.today(on)
+        author = normalise_name(by or "", "note author") or self.actor
+        note = Note(on=day, by=author, text=require_text(text, "note"))
 
-        def apply(c: Commitment) -> Commitment:
-            return with_changes(c, notes=(*c.notes, note))
+        def apply(c: Commitment) -> list[Event]:
+            return [self._event(Op.NOTE, day, note=note)]
 
-        return self._change(ref, "note", apply, lambda c: f"Noted on {c.ref}: {_short(text)}")
+        return self._change(ref, "note", apply, day, lambda c: f"Noted on {c.ref}: {_short(text)}")
 
     def delete(self, ref: str) -> Commitment:
-        def apply(c: Commitment) -> Commitment:
-            return with_changes(c, deleted=True)
+        """A record entered by mistake: gone from every view, as of any day (a correction of
+        the record, not an event in the world); the journal keeps it and undo brings it back."""
 
-        return self._change(ref, "delete", apply, lambda c: f"Deleted {c.ref}: {_short(c.text)}")
+        def apply(c: Commitment) -> list[Event]:
+            return [self._event(Op.DELETE, None)]
+
+        return self._change(
+            ref, "delete", apply, None, lambda c: f"Deleted {c.ref}: {_short(c.text)}"
+        )
 
     def undo(self) -> JournalEntry:
         with self._transaction("undo") as tx:
@@ -305,16 +442,69 @@ class Tracker:
         self,
         ref: str,
         command: str,
-        apply: Callable[[Commitment], Commitment],
+        apply: Callable[[Commitment], list[Event]],
+        day: date | None,
         describe: Callable[[Commitment], str],
     ) -> Commitment:
         with self._transaction(command) as tx:
-            table, doc_id, doc = self._resolve(tx.snapshot, ref)
-            before = self._commitment(doc_id, doc)
-            after = with_changes(apply(before), updated=clock.now())
-            tx.replace(table, doc_id, commitment_to_dict(after))
+            after = self._apply(tx, ref, apply, day)
             tx.summary = describe(after)
         return after
+
+    def _apply(
+        self,
+        tx: Transaction,
+        ref: str,
+        apply: Callable[[Commitment], list[Event]],
+        day: date | None,
+    ) -> Commitment:
+        """Add the events ``apply`` makes of the commitment (with all its events) to it."""
+        table, doc_id, doc = self._resolve(tx.snapshot, ref)
+        before = self._commitment(doc_id, doc)
+        if day is not None:
+            self._check_day(tx.snapshot, before, day)
+        after = fold((before.id, before.meeting, before.seq), (*before.events, *apply(before)))
+        tx.replace(table, doc_id, stored_dict(after))
+        return after
+
+    def _check_day(self, snapshot: Snapshot, c: Commitment, day: date) -> None:
+        """A change happens between its commitment's meeting and today."""
+        _, meeting_doc = self._find_meeting(snapshot, c.meeting)
+        held = self._meeting(c.meeting, meeting_doc).date
+        if day < held:
+            raise BadInput(
+                f"{c.ref} was agreed at meeting {c.meeting} on {held}; a change to it cannot "
+                f"be dated {day}, before that."
+            )
+        today = clock.today()
+        if day > today:
+            raise BadInput(f"{day} is in the future (today is {today}); record it when it happens.")
+
+    def _event(
+        self,
+        op: Op,
+        on: date | None,
+        *,
+        changes: Mapping[str, Any] | None = None,
+        status: Status | None = None,
+        evidence: Evidence | None = None,
+        superseded_by: str | None = None,
+        note: Note | None = None,
+    ) -> Event:
+        from types import MappingProxyType
+
+        return Event(
+            id=new_event_id(),
+            op=op,
+            at=clock.now_precise(),
+            by=self.actor,
+            on=on,
+            changes=MappingProxyType(dict(changes or {})),
+            status=status,
+            evidence=evidence,
+            superseded_by=superseded_by,
+            note=note,
+        )
 
     def _meeting(self, doc_id: str | int, doc: Doc) -> Meeting:
         try:
@@ -324,9 +514,9 @@ class Tracker:
                 self.store.path, f"meeting entry {doc_id} is malformed ({e})"
             ) from None
 
-    def _commitment(self, doc_id: str | int, doc: Doc) -> Commitment:
+    def _commitment(self, doc_id: str | int, doc: Doc, upto: date | None = None) -> Commitment:
         try:
-            return commitment_from_dict(doc)
+            return commitment_from_dict(doc, upto)
         except (BadInput, KeyError, TypeError, ValueError, AttributeError) as e:
             raise CorruptStore(
                 self.store.path, f"commitment entry {doc_id} is malformed ({e})"
@@ -379,13 +569,9 @@ class Tracker:
                 "commitment) or the start of an id; 'aghtrack list' shows them."
             )
         table, doc_id, doc = matches[0]
-        if doc.get("deleted") and not include_deleted:
+        if not include_deleted and self._commitment(doc_id, doc).deleted:
             raise UnknownReference(
                 f"{doc.get('meeting')}.{doc.get('seq')} was deleted; "
                 f"'aghtrack history {doc.get('meeting')}.{doc.get('seq')}' shows its record."
             )
         return table, int(doc_id), doc
-
-
-def _fields(changes: Mapping[str, Any]) -> str:
-    return ", ".join(sorted(changes)) or "nothing"

@@ -33,6 +33,7 @@ import orjson
 
 from . import clock
 from .errors import BadInput, CorruptStore, ImportRejected
+from .events import event_from_dict, fold, legacy_events
 from .listing import meeting_order
 from .model import (
     Commitment,
@@ -51,7 +52,9 @@ from .model import (
     parse_kind,
     parse_status,
     require_text,
+    stored_dict,
     unicode_text,
+    with_changes,
 )
 from .periods import DuePeriod, parse_date, parse_period
 from .store import Store
@@ -110,9 +113,22 @@ _ACTION_KEYS = frozenset(
         "created",
         "updated",
         "deleted",
+        "status_on",
+        "superseded_by",
+        "replaces",
+        "events",
         "history",
+        # Written by 'aghtrack draft' for the officer reviewing it; the kind decides.
+        "informational",
+        "why",
     }
 )
+#: Fields of the dict shape that a commitment's events decide; in a row that has events, any of
+#: these present must agree with them (they are derived, and a hand edit of one alone would
+#: otherwise be silently undone).
+_DERIVED_KEYS = _ACTION_KEYS - {
+    *("ref", "id", "meeting", "seq", "events", "history", "informational", "why")
+}
 _EVIDENCE_KEYS = frozenset({"text", "fulfilled_by", "on"})
 _NOTE_KEYS = frozenset({"on", "by", "text"})
 
@@ -137,6 +153,8 @@ CSV_COLUMNS = (
     "updated",
 )
 _CSV_REQUIRED = ("meeting", "text")
+#: Columns a draft (``aghtrack draft --format csv``) adds for its reviewer; read and ignored.
+_CSV_IGNORED = frozenset({"informational", "why"})
 _CSV_LISTS = frozenset({"owners", "support", "tags"})
 #: What ``render.csv_cell`` prefixes with a quote so that spreadsheets do not run it as a formula.
 _NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
@@ -151,6 +169,8 @@ class ImportResult:
     commitments_present: int
     meetings_added: int
     meetings_present: int
+    #: References of the commitments added, in file order.
+    added: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -319,15 +339,18 @@ def import_bytes(
     fmt: str,
     actor: str,
     progress: ProgressCallback | None = None,
+    command: str = "import",
 ) -> ImportResult:
+    """Import the bytes of a file; ``command`` names the change in the history (a draft
+    applied is recorded as ``draft``)."""
     problems = _Problems(name, [])
     if fmt not in ("json", "csv"):
         raise BadInput(f"'{fmt}' is not an import format: use json or csv.")
     with no_gc():
         parsed = _parse_json(raw, problems) if fmt == "json" else _parse_csv(raw, problems)
         meetings = _check_meetings(parsed, problems)
-        rows = _check_actions(parsed, problems, progress)
-        return _write(store, name, meetings, rows, problems, actor=actor)
+        rows = _check_actions(parsed, problems, progress, clock.now())
+        return _write(store, name, meetings, rows, problems, actor=actor, command=command)
 
 
 def _write(
@@ -338,9 +361,9 @@ def _write(
     problems: _Problems,
     *,
     actor: str,
+    command: str = "import",
 ) -> ImportResult:
-    stamp = clock.now()
-    with store.transaction(at=stamp, actor=actor, command="import") as tx:
+    with store.transaction(at=clock.now(), actor=actor, command=command) as tx:
         snapshot = tx.snapshot
         new_meetings, meetings_present = _against_store_meetings(snapshot, meetings)
         new_rows, present = _against_store_actions(snapshot, rows, meetings, problems)
@@ -353,12 +376,9 @@ def _write(
                 tx.reserve_seq(row.commitment.meeting, row.commitment.seq)
         docs = []
         for row in new_rows:
-            doc = commitment_to_dict(row.commitment)
+            doc = stored_dict(row.commitment)
             if not row.seq_given:
                 doc["seq"] = tx.next_seq(doc["meeting"])
-                doc["ref"] = f"{doc['meeting']}.{doc['seq']}"
-            doc["created"] = doc["created"] or stamp
-            doc["updated"] = doc["updated"] or doc["created"]
             docs.append(doc)
         if docs:
             tx.insert_many(COMMITMENTS, docs)
@@ -366,7 +386,14 @@ def _write(
             f"Imported {_count(len(docs), 'commitment')} and "
             f"{_count(len(new_meetings), 'meeting')} from {name}"
         )
-    return ImportResult(name, len(docs), present, len(new_meetings), meetings_present)
+    return ImportResult(
+        name,
+        len(docs),
+        present,
+        len(new_meetings),
+        meetings_present,
+        tuple(f"{doc['meeting']}.{doc['seq']}" for doc in docs),
+    )
 
 
 def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
@@ -421,7 +448,7 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     if any(_not_utf8(c) for c in columns):
         raise problems.fatal(_NOT_UTF8, "row 1")
     for column in columns:
-        if column not in CSV_COLUMNS:
+        if column not in CSV_COLUMNS and column not in _CSV_IGNORED:
             raise problems.fatal(
                 f"unknown column '{column}' in the header (columns: {', '.join(CSV_COLUMNS)})",
                 "row 1",
@@ -479,6 +506,8 @@ def _csv_action(cells: Mapping[str, str]) -> dict[str, Any]:
     evidence: dict[str, str] = {}
     for column, raw in cells.items():
         value = raw[1:] if _NEUTRALISED.match(raw) else raw
+        if column in _CSV_IGNORED:
+            continue
         if column in _CSV_LISTS:
             action[column] = [part for part in value.split(";") if part.strip()]
         elif not value.strip():
@@ -532,9 +561,9 @@ def _check_meetings(parsed: _Parsed, problems: _Problems) -> dict[str, Meeting]:
 
 
 def _check_actions(
-    parsed: _Parsed, problems: _Problems, progress: ProgressCallback | None
+    parsed: _Parsed, problems: _Problems, progress: ProgressCallback | None, stamp: str
 ) -> list[_Row]:
-    checker = _Checker()
+    checker = _Checker(stamp)
     rows: list[_Row] = []
     ids: dict[str, str] = {}
     refs: dict[tuple[str, int], str] = {}
@@ -575,7 +604,9 @@ class _Checker:
     ``model.commitment_from_dict`` per row, 100,000 rows took four times as long. A test keeps
     the two in agreement."""
 
-    def __init__(self) -> None:
+    def __init__(self, stamp: str = "") -> None:
+        #: When rows that do not say when they were recorded are taken to be recorded.
+        self._stamp = stamp
         self._meetings: dict[str, str] = {}
         self._kinds: dict[str, Kind] = {}
         self._statuses: dict[str, Status] = {}
@@ -593,6 +624,17 @@ class _Checker:
         meeting = _memo(self._meetings, _text_field(action, "meeting"), normalise_meeting_key)
         seq = _seq(action, meeting)
         raw_id = action.get("id")
+        events = action.get("events")
+        if events:  # an empty list, like none, is a state without its history
+            if raw_id is None:
+                raise KeyError("id")
+            if not isinstance(events, list):
+                raise TypeError("'events' must be a list")
+            identity = (_uuid(raw_id), meeting, seq or 1)
+            folded = fold(identity, [_event(i, e) for i, e in enumerate(events)])
+            _check_derived(action, folded)
+            fulfilled = folded.evidence.fulfilled_by if folded.evidence else None
+            return _Row(order, where, folded, seq is not None, fulfilled)
         deleted = action.get("deleted", False)
         if not isinstance(deleted, bool):
             raise TypeError("'deleted' must be true or false")
@@ -621,6 +663,11 @@ class _Checker:
             deleted=deleted,
         )
         _check_due_by(action, commitment)
+        # A state without its history (a CSV row, an older export): the events it stands for,
+        # recorded now if the row does not say when.
+        created = commitment.created or self._stamp
+        dated = with_changes(commitment, created=created, updated=commitment.updated or created)
+        commitment = fold((commitment.id, meeting, commitment.seq), legacy_events(dated))
         return _Row(order, where, commitment, seq is not None, fulfilled_by)
 
     def _clean(self, action: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
@@ -630,6 +677,26 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise TypeError(f"'{key}' must be a list of names")
         return _memo(self._names, (what, tuple(value)), lambda k: clean_names(k[1], k[0]))
+
+
+def _event(i: int, raw: Any) -> Any:
+    try:
+        return event_from_dict(raw)
+    except (BadInput, TypeError, ValueError, KeyError) as e:
+        raise BadInput(f"events[{i}]: {_reason(e)}") from None
+
+
+def _check_derived(action: Mapping[str, Any], c: Commitment) -> None:
+    """A row with events may repeat the state they add up to (an export does), but not
+    contradict it: that would be a hand edit the import would silently drop."""
+    derived = commitment_to_dict(c)
+    for key in sorted(_DERIVED_KEYS & set(action)):
+        if action[key] != derived[key]:
+            raise BadInput(
+                f"'{key}' is {orjson.dumps(action[key]).decode()[:60]} but its events make it "
+                f"{orjson.dumps(derived[key]).decode()[:60]}; change the events, or drop "
+                "'events' to import the row as it stands"
+            )
 
 
 def _memo(cache: dict[K, V], key: K, parse: Callable[[K], V]) -> V:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from typer.main import get_command_name
 
-from . import actions, doctor, meetings, report, transfer  # noqa: F401  (register commands)
+from . import actions, doctor, draft, meetings, report, transfer  # noqa: F401  (register commands)
 from .app import app
 
 __all__ = ["app", "invoked_command", "only", "registered_names"]

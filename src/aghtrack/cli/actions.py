@@ -52,7 +52,7 @@ OnOpt = Annotated[
     typer.Option(
         "--on",
         metavar="DATE",
-        help="Date it happened (YYYY-MM-DD); default today.",
+        help="Date it happened in the world (YYYY-MM-DD), not when you type it; default today.",
         show_default=False,
     ),
 ]
@@ -167,7 +167,7 @@ def list_commitments(
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="Judge 'overdue' as of this date (YYYY-MM-DD); default today.",
+            help="The record as it stood at the end of this date (YYYY-MM-DD): statuses, notes, due periods and what was overdue; default today.",
         ),
     ] = None,
     due_before: Annotated[
@@ -225,22 +225,35 @@ def list_commitments(
         render.message("No commitments match.")
 
 
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="As it stood at the end of this date (YYYY-MM-DD); default today.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
-def show(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Show everything about one commitment: notes, evidence and history.
+def show(ctx: typer.Context, ref: RefArg, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Show everything about one commitment: notes, evidence and its dated history.
 
     \b
     Example: aghtrack show 9.2
+    Example: aghtrack show 9.2 --as-of 2015-10-01
     """
     from .. import render
 
+    when = clock.today(parse_date(as_of) if as_of else None)
     tracker = session(ctx).tracker(reading=True)
-    commitment = tracker.commitment(ref)
+    commitment = tracker.commitment(ref, as_of=when)
     history = tracker.history(commitment.ref)
     if as_json:
         render.write_raw(render.to_json(render.commitment_dict(commitment, history)))
     else:
-        render.print_renderable(render.commitment_detail(commitment, clock.today(), history))
+        render.print_renderable(render.commitment_detail(commitment, when, history))
 
 
 @app.command()
@@ -274,12 +287,23 @@ def update(
     source: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New source, e.g. 'bullet 3'.")
     ] = None,
+    on: OnOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="REF",
+            help="With --status superseded: the commitment that replaced it.",
+            autocompletion=completion.references,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a commitment. Options given replace what was there.
+    """Change a commitment. Options given replace what was there; --on dates the change.
 
     \b
-    Example: aghtrack update 9.3 --status in-progress --due 2016-H1
+    Example: aghtrack update 9.3 --status in-progress --on 2015-09-01
+    Example: aghtrack update 9.5 --status superseded --by 10.2
     """
 
     new_due = UNSET
@@ -298,6 +322,8 @@ def update(
             kind=parse_kind(kind) if kind is not None else None,
             tags=tag,
             source=source,
+            on=parse_date(on) if on else None,
+            superseded_by=by,
         )
     )
     _report_change(commitment, f"Updated {commitment.ref}.", as_json)

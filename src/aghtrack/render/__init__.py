@@ -208,6 +208,13 @@ def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry
         table.add_row("Support", safe_text(", ".join(c.support)))
     table.add_row("Due", safe_text(f"{c.due.text} (by {c.due.due_by})" if c.due else "-"))
     table.add_row("Status", status_text(c, as_of))
+    since = c.status_on.isoformat() if c.status_on else f"meeting {c.meeting}"
+    estimated = f" ({c.status_estimated})" if c.status_estimated else ""
+    table.add_row("Status since", safe_text(since + estimated))
+    if c.superseded_by:
+        table.add_row("Superseded by", safe_text(c.superseded_by))
+    if c.replaces:
+        table.add_row("Replaces", safe_text(", ".join(c.replaces)))
     if c.evidence:
         parts = [c.evidence.text or ""]
         if c.evidence.fulfilled_by:
@@ -221,6 +228,13 @@ def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry
         table.add_row("Note", safe_text(f"{n.on} {n.by}: {n.text}"))
     table.add_row("Created", safe_text(c.created))
     table.add_row("Updated", safe_text(c.updated))
+    for e in c.events:
+        if e.dated_by(as_of):
+            happened = e.on.isoformat() if e.on else f"meeting {c.meeting}"
+            who = f" by {e.by}" if e.by else ""
+            stamp = e.at[:19].replace("T", " ")
+            line = f"{happened}: {e.summary}" + (f" (recorded {stamp} UTC{who})" if e.at else "")
+            table.add_row("Dated", safe_text(line))
     for h in history:
         undone = f" (undone by #{h.undone_by})" if h.undone_by else ""
         table.add_row("History", safe_text(f"#{h.seq} {h.at} {h.by}: {h.summary}{undone}"))

@@ -9,6 +9,7 @@ format's one escaping helper: ``safe_text``/``visible`` for the terminal, ``h`` 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +54,17 @@ _STATUS_COLOUR = {
 
 
 def status_label(c: Commitment, report: Report) -> str:
+    return status_on(c, report.as_of)
+
+
+def status_on(c: Commitment, as_of: date) -> str:
+    """The status cell of every paper: what it was on ``as_of``."""
     if not c.is_work:
         return f"for information ({c.kind.value})"
-    if c.is_overdue(report.as_of):
+    if c.is_overdue(as_of):
         return f"{c.status.value} (overdue)"
+    if c.superseded_by:
+        return f"{c.status.value} by {c.superseded_by}"
     return c.status.value
 
 
@@ -224,6 +232,8 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
         notes.add_row("-", safe_text(sentence, "dim"))
 
     parts: list[RenderableType] = [title, header, Text(), summary, Text()]
+    if report.since is not None:
+        parts += [_changes_table(report), Text()]
     parts.append(leads if report.by_lead else Text("No work commitments to assign."))
     parts.append(Text())
     if not report.commitments:
@@ -234,6 +244,21 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
         parts.append(commitments)
     parts += [Text(), Text("How this report counts", style="bold"), notes]
     return Group(*parts)
+
+
+def _changes_table(report: Report) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not report.changes:
+        return Text(f"{_since_title(report)}: nothing recorded.")
+    table = Table(title=_since_title(report), title_justify="left", expand=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Ref", no_wrap=True)
+    table.add_column("What happened", overflow="fold", max_width=80)
+    for on, ref, what in change_rows(report):
+        table.add_row(safe_text(on), safe_text(ref), safe_text(what))
+    return table
 
 
 def print_terminal_report(report: Report) -> None:
@@ -295,8 +320,25 @@ def _commitment_cell(c: Commitment) -> Text:
 
 def _cell_lines(c: Commitment) -> list[tuple[str, str]]:
     """What the commitment cell shows under the text, in both table layouts."""
-    found = (("Source", c.source), ("Latest note", note_label(c)), ("Evidence", evidence_label(c)))
+    found = (
+        ("Source", c.source),
+        ("Latest note", note_label(c)),
+        ("Evidence", evidence_label(c)),
+        ("Superseded by", c.superseded_by or ""),
+        ("Replaces", ", ".join(c.replaces)),
+    )
     return [(label, value) for label, value in found if value]
+
+
+def change_rows(report: Report) -> list[tuple[str, str, str]]:
+    """``(date, ref, what happened)`` of each change since ``report.since``, as every format
+    shows them."""
+    return [(x.on.isoformat(), x.ref, x.sentence) for x in report.changes]
+
+
+def _since_title(report: Report) -> str:
+    assert report.since is not None
+    return f"What changed since {report.since.isoformat()}"
 
 
 def _status_text(c: Commitment, report: Report) -> Text:
@@ -361,6 +403,19 @@ def markdown_report(report: Report) -> str:
         f"**{md_cell(_count_with_refs(len(report.overdue), report.overdue))}** |",
         f"| Done share | {md_cell(_done_line(report))} |",
         "",
+    ]
+    if report.since is not None:
+        lines += [f"## {_since_title(report)}", ""]
+        if report.changes:
+            lines += ["| Date | Ref | What happened |", "|---|---|---|"]
+            lines += [
+                f"| {on} | {md_cell(ref)} | {md_cell(what)} |"
+                for on, ref, what in change_rows(report)
+            ]
+        else:
+            lines.append("Nothing recorded.")
+        lines.append("")
+    lines += [
         "## Who owes what (by lead)",
         "",
     ]
@@ -595,6 +650,7 @@ def html_report(report: Report) -> str:
         f'<td class="n{" late" if report.overdue else ""}">{len(report.overdue)}</td>',
         "</tr></tbody></table>",
         "</section>",
+        _changes_section(report),
         '<section id="by-lead">',
         "<h2>Who owes what (by lead)</h2>",
     ]
@@ -616,6 +672,27 @@ def html_report(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(part for part in out if part) + "\n"
+
+
+def _changes_section(report: Report) -> str:
+    if report.since is None:
+        return ""
+    out = ['<section id="changes">', f"<h2>{h(_since_title(report))}</h2>"]
+    if report.changes:
+        out.append(
+            '<table class="changes"><thead><tr><th>Date</th><th>Ref</th><th>What happened</th>'
+            "</tr></thead><tbody>"
+        )
+        out += [
+            f'<tr><td class="due">{h(on)}</td><td class="ref">{h(ref)}</td>'
+            f'<td class="text">{h(what)}</td></tr>'
+            for on, ref, what in change_rows(report)
+        ]
+        out.append("</tbody></table>")
+    else:
+        out.append("<p>Nothing recorded.</p>")
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def _lead_table(report: Report) -> str:
@@ -683,7 +760,14 @@ REPORT_COLUMNS = (
 )
 
 
+def _columns(report: Report) -> tuple[str, ...]:
+    return (*REPORT_COLUMNS, "changes_since") if report.since is not None else REPORT_COLUMNS
+
+
 def _csv_rows(report: Report) -> Iterator[tuple[str, ...]]:
+    changed: dict[str, list[str]] = {}
+    for on, ref, what in change_rows(report):
+        changed.setdefault(ref, []).append(f"{on} {what}")
     for c in report.commitments:
         values = {
             "ref": c.ref,
@@ -700,8 +784,9 @@ def _csv_rows(report: Report) -> Iterator[tuple[str, ...]]:
             "latest_note": note_label(c),
             "evidence": evidence_label(c),
             "as_of": report.as_of.isoformat(),
+            "changes_since": "; ".join(changed.get(c.ref, ())),
         }
-        yield tuple(csv_cell(values[k]) for k in REPORT_COLUMNS)
+        yield tuple(csv_cell(values[k]) for k in _columns(report))
 
 
 def csv_report(report: Report) -> str:
@@ -710,7 +795,7 @@ def csv_report(report: Report) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_COLUMNS)
+    writer.writerow(_columns(report))
     writer.writerows(_csv_rows(report))
     return out.getvalue()
 
@@ -748,6 +833,16 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "method": list(report.method),
         "actions": [commitment_to_dict(c) for c in report.commitments],
+        **(
+            {
+                "since": {
+                    "date": report.since.isoformat(),
+                    "changes": [x.to_dict() for x in report.changes],
+                }
+            }
+            if report.since is not None
+            else {}
+        ),
     }
 
 

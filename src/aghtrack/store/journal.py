@@ -22,6 +22,7 @@ from .layout import (
     COMMITMENTS,
     JOURNAL,
     MAX_COUNTER,
+    SCHEMA,
     Doc,
     LazyTables,
     Snapshot,
@@ -222,6 +223,7 @@ class Transaction:
         """Count the new generation and append this transaction's journal entry."""
         meta = self._meta
         meta["generation"] = int(meta.get("generation", 0)) + 1
+        meta["schema"] = SCHEMA
         last_ids: dict[str, int] = meta.setdefault("last_doc_id", {})
         if JOURNAL not in last_ids:
             newest = next(self.snapshot.journal(), None)

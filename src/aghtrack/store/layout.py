@@ -29,7 +29,9 @@ import orjson
 from ..errors import CorruptStore, NotUnicode
 
 FORMAT = "aghtrack-store"
-SCHEMA = 2
+#: 3: commitments are kept as their dated events (``events``); a schema 2 document (a state
+#: only) is read as the events it stands for, and rewritten as events when next changed.
+SCHEMA = 3
 #: Commitment numbers per table block, and journal entries per block: small enough that a
 #: change parses and rewrites a few hundred documents, large enough that the header stays short.
 CHUNK = 500

@@ -1,0 +1,109 @@
+"""`aghtrack draft`: propose a meeting's commitments from its outcome statement."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from . import completion
+from .app import app, session
+
+
+class DraftFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command("draft")
+def draft(
+    ctx: typer.Context,
+    statement: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            help="The outcome statement: text, Markdown, HTML, .docx or PDF; '-' reads standard input.",
+            show_default=False,
+        ),
+    ],
+    meeting: Annotated[
+        str,
+        typer.Option(
+            "--meeting",
+            "-m",
+            metavar="KEY",
+            help="The meeting the statement is of (it must be in the store).",
+            autocompletion=completion.meetings,
+        ),
+    ],
+    fmt: Annotated[
+        DraftFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table to review; json or csv to edit and 'aghtrack import'.",
+        ),
+    ] = DraftFormat.TABLE,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Record the proposals now, as one change ('aghtrack undo' takes them all back).",
+        ),
+    ] = False,
+) -> None:
+    """Propose one commitment per outcome of a meeting's statement, for review.
+
+    Each proposal names its source (bullet 3, paragraph 4, paragraph 3(b)), kind, owners (lead
+    first), supporting parties, due period and why it was read so. Nothing is recorded unless
+    you apply it: with --apply, by answering yes when asked at a terminal, or by editing the
+    --format json (or csv) output and importing it. Files above 20 MB are refused.
+
+    \b
+    Example: aghtrack draft statement.pdf --meeting 9
+    Example: aghtrack draft statement.docx --meeting 9 --format json > draft.json
+    Example: aghtrack import draft.json
+    """
+    from .. import draft as drafting
+    from .. import render
+
+    tracker = session(ctx).tracker(reading=not apply)
+    raw, name = drafting.read_source(statement)
+    proposals = drafting.draft_statement(raw, name, drafting.context(tracker, meeting))
+    if fmt is DraftFormat.JSON:
+        render.write_raw(render.to_json(drafting.document(proposals)))
+    elif fmt is DraftFormat.CSV:
+        render.write_raw(render.records_csv(drafting.CSV_COLUMNS, drafting.csv_rows(proposals)))
+    elif not apply:
+        from ..render.draft import print_proposals
+
+        print_proposals(proposals)
+    count = f"{len(proposals)} proposed commitment" + ("" if len(proposals) == 1 else "s")
+    if not apply and _interactive() and fmt is DraftFormat.TABLE:
+        apply = typer.confirm(f"Record these {count} in meeting {meeting}?", err=True)
+    if not apply:
+        render.message(f"{count}; nothing recorded (use --apply to record them).")
+        return
+    refs = drafting.apply(tracker, proposals, name)
+    if fmt is DraftFormat.TABLE:
+        for ref in refs:
+            render.write_line(ref)
+    elif refs:
+        render.message(f"New references: {', '.join(refs)}.")
+    skipped = len(proposals) - len(refs)
+    render.message(
+        f"Recorded {len(refs)} of {count} in meeting {meeting}"
+        + (f" ({skipped} already in the store)" if skipped else "")
+        + "; 'aghtrack undo' takes them back."
+    )
+
+
+def _interactive() -> bool:
+    """Offer to apply only to a person: stdin and stdout both a terminal."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except ValueError:
+        return False

@@ -1,0 +1,484 @@
+"""A commitment's dated history: the events it is made of, and the state they add up to (pure).
+
+A review asks how the record stood on a date, and what changed between two meetings, so the
+store keeps each commitment as the list of what happened to it, not just its latest state
+(git-bug's model: an entity is its operations). Each event carries two times: ``on``, the day
+it happened in the world (the officer says so with ``--on``; a status change typed today can
+say the work started last September), and ``at``, when it was recorded (UTC), with ``by``, who
+recorded it. Each has an id of its own, so two copies of the record can later be merged by
+taking the union of their events.
+
+The state on any day D is derived, never stored: replay, in order of ``on`` (then ``at``, then
+id), the events dated up to D. Two kinds of event have no date of their own: ``create`` (a
+commitment exists from its meeting's date, which the caller checks) and ``delete`` (a record
+entered by mistake is a correction of the record, not something that happened in the world,
+so it is gone from every view).
+
+Records written before events existed hold only a state; ``legacy_events`` turns such a state
+into events, with ids derived from the commitment's id (so two offices upgrading the same
+record get the same events) and a status date taken from the best evidence the record has
+(the evidence date; else when it was last updated, marked as estimated).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from .errors import BadInput
+from .model import (
+    Commitment,
+    Evidence,
+    Kind,
+    Note,
+    Status,
+    clean_names,
+    normalise_meeting_key,
+    parse_kind,
+    parse_status,
+    require_text,
+)
+from .periods import DuePeriod, parse_date, parse_period
+
+
+class Op(StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    STATUS = "status"
+    NOTE = "note"
+    DELETE = "delete"
+
+
+#: The fields a ``create`` or ``edit`` event sets, as the dict shape names them.
+FIELDS = ("text", "kind", "owners", "support", "due", "source", "tags", "replaces")
+_NAME_FIELDS = {"owners": "owner", "support": "supporting party", "tags": "tag"}
+
+#: What a create event need not name, as an empty commitment already has it.
+_CREATED_EMPTY: dict[str, Any] = {
+    "kind": Kind.AGREED,
+    "owners": (),
+    "support": (),
+    "due": None,
+    "source": "",
+    "tags": (),
+}
+
+#: Ids of events made from a pre-event record are derived from the commitment's id.
+_LEGACY_NAMESPACE = uuid.UUID("0d6f4f0e-5a57-4c4e-9f0b-8f1f3b2a6c11")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened to a commitment. ``changes`` (create, edit) holds model values:
+    text and source as str, kind as Kind, names as tuples, due as DuePeriod or None."""
+
+    id: str
+    op: Op
+    at: str
+    by: str
+    on: date | None = None
+    changes: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    status: Status | None = None
+    evidence: Evidence | None = None
+    superseded_by: str | None = None
+    note: Note | None = None
+    #: Why the date is a best guess (upgraded records); empty when it was recorded.
+    estimated: str = ""
+
+    def order(self) -> tuple[int, date, str, str]:
+        return (0 if self.op is Op.CREATE else 1, self.on or date.min, self.at, self.id)
+
+    def dated_by(self, day: date) -> bool:
+        return self.on is None or self.on <= day
+
+    @property
+    def summary(self) -> str:
+        """What happened, in words, for ``show`` and ``history``."""
+        if self.op is Op.CREATE:
+            return "recorded at its meeting"
+        if self.op is Op.DELETE:
+            return "deleted (entered by mistake)"
+        if self.op is Op.NOTE and self.note is not None:
+            by = f" by {self.note.by}" if self.note.by else ""
+            return f"note{by}: {self.note.text}"
+        if self.op is Op.STATUS and self.status is not None:
+            words = [f"status {self.status.value}"]
+            if self.superseded_by:
+                words.append(f"superseded by {self.superseded_by}")
+            if self.evidence is not None and self.evidence.text:
+                words.append(f"evidence: {self.evidence.text}")
+            if self.estimated:
+                words.append(f"({self.estimated})")
+            return "; ".join(words)
+        return "changed " + ", ".join(
+            f"{name} to {_field_words(value)}" for name, value in self.changes.items()
+        )
+
+
+def _field_words(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+# --- state from events ----------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    text: str = ""
+    kind: Kind = Kind.AGREED
+    owners: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+    due: DuePeriod | None = None
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    status: Status = Status.OPEN
+    status_on: date | None = None
+    status_estimated: str = ""
+    superseded_by: str | None = None
+    evidence: Evidence | None = None
+    notes: list[Note] = field(default_factory=list)
+    deleted: bool = False
+    created: str = ""
+    updated: str = ""
+
+    def apply(self, e: Event) -> None:
+        if e.op in (Op.CREATE, Op.EDIT):
+            for name, value in e.changes.items():
+                setattr(self, name, value)
+            if e.op is Op.CREATE:
+                self.created = _seconds(e.at)
+        elif e.op is Op.STATUS and e.status is not None:
+            self.status = e.status
+            self.status_on = e.on
+            self.status_estimated = e.estimated
+            self.superseded_by = e.superseded_by if e.status is Status.SUPERSEDED else None
+            if e.evidence is not None:
+                self.evidence = e.evidence
+        elif e.op is Op.NOTE and e.note is not None:
+            self.notes.append(e.note)
+        elif e.op is Op.DELETE:
+            self.deleted = True
+        self.updated = max(self.updated, _seconds(e.at))
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    return sorted(events, key=Event.order)
+
+
+def replay(events: Iterable[Event]) -> Iterator[tuple[Event, _State]]:
+    """Each event in order with the state right after it (the same object, updated)."""
+    state = _State()
+    for e in ordered(events):
+        state.apply(e)
+        yield e, state
+
+
+def fold(
+    identity: tuple[str, str, int], events: Iterable[Event], upto: date | None = None
+) -> Commitment:
+    """The commitment ``(id, meeting, seq)`` as its events dated up to ``upto`` (all of them
+    when None) make it."""
+    kept = tuple(ordered(events))
+    state = _State()
+    for e in kept:
+        if upto is None or e.dated_by(upto):
+            state.apply(e)
+    id_, meeting, seq = identity
+    return Commitment(
+        id=id_,
+        meeting=meeting,
+        seq=seq,
+        text=state.text,
+        kind=state.kind,
+        owners=state.owners,
+        support=state.support,
+        due=state.due,
+        status=state.status,
+        source=state.source,
+        notes=tuple(state.notes),
+        evidence=state.evidence,
+        tags=state.tags,
+        created=state.created,
+        updated=state.updated,
+        deleted=state.deleted,
+        events=kept,
+        superseded_by=state.superseded_by,
+        replaces=state.replaces,
+        status_on=state.status_on,
+        status_estimated=state.status_estimated,
+    )
+
+
+def as_of(c: Commitment, day: date) -> Commitment:
+    """The commitment as it stood at the end of ``day``."""
+    return fold((c.id, c.meeting, c.seq), c.events, day)
+
+
+def _seconds(stamp: str) -> str:
+    """``created``/``updated`` keep the journal's precision (seconds); events keep more, so
+    that two changes typed in the same second still replay in the order they were made."""
+    head, dot, _ = stamp.partition(".")
+    return head + "Z" if dot else stamp
+
+
+# --- the dict shape ---------------------------------------------------------------------------
+
+
+def event_to_dict(e: Event) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": e.id, "op": e.op.value, "at": e.at}
+    if e.by:
+        d["by"] = e.by
+    if e.on is not None:
+        d["on"] = e.on.isoformat()
+    if e.changes:
+        # A create event names only what differs from an empty commitment: the record is
+        # mostly create events, and every byte of it is read by every command.
+        d["set"] = {
+            name: _field_to_json(name, value)
+            for name, value in e.changes.items()
+            if e.op is not Op.CREATE or name not in _CREATED_EMPTY or value != _CREATED_EMPTY[name]
+        }
+    if e.status is not None:
+        d["status"] = e.status.value
+    if e.evidence is not None:
+        d["evidence"] = {
+            "text": e.evidence.text,
+            "fulfilled_by": e.evidence.fulfilled_by,
+            "on": e.evidence.on.isoformat() if e.evidence.on else None,
+        }
+    if e.superseded_by is not None:
+        d["superseded_by"] = e.superseded_by
+    if e.note is not None:
+        d["text"] = e.note.text
+        d["author"] = e.note.by
+    if e.estimated:
+        d["estimated"] = e.estimated
+    return d
+
+
+_EVENT_KEYS = frozenset(
+    {"id", "op", "at", "by", "on", "set", "status", "evidence", "superseded_by", "text"}
+    | {"author", "estimated"}
+)
+
+
+_OPS = {op.value: op for op in Op}
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def event_from_dict(d: Any) -> Event:
+    """An event from its dict shape; raises BadInput or TypeError naming what is wrong. Every
+    read of a commitment goes through here (833 of them to list one meeting of a 100,000
+    store), so values that repeat (dates, periods, names) are parsed once and remembered."""
+    if not isinstance(d, Mapping):
+        raise TypeError("an event must be an object")
+    if not d.keys() <= _EVENT_KEYS:
+        raise TypeError(f"event has an unknown field '{sorted(set(d) - _EVENT_KEYS)[0]}'")
+    op = _OPS.get(d.get("op"))  # type: ignore[arg-type]
+    if op is None:
+        raise BadInput(f"event op {d.get('op')!r} is not one of {', '.join(Op)}")
+    on = _date_or_none(d.get("on"), "on")
+    if op is Op.CREATE and on is not None:
+        raise BadInput("a create event has no date of its own (it is the meeting's)")
+    if on is None and op in (Op.STATUS, Op.NOTE, Op.EDIT) and not d.get("estimated"):
+        raise BadInput(f"a {op.value} event needs the date it happened ('on')")
+    raw_set = d.get("set")
+    changes: dict[str, Any] = {}
+    if raw_set is not None:
+        if op not in (Op.CREATE, Op.EDIT) or not isinstance(raw_set, Mapping):
+            raise TypeError("'set' belongs to create and edit events, as an object")
+        for name, value in raw_set.items():
+            if name not in FIELDS:
+                raise TypeError(f"event sets an unknown field '{name}'")
+            changes[name] = _field_from_json(name, value)
+    if op is Op.CREATE:
+        if "text" not in changes:
+            raise BadInput("a create event must set the text")
+        changes = {**_CREATED_EMPTY, **changes}
+    status = _status(_text(d, "status")) if d.get("status") is not None else None
+    if (op is Op.STATUS) != (status is not None):
+        raise BadInput("'status' belongs to status events, and every status event has one")
+    note = None
+    if op is Op.NOTE:
+        if on is None:
+            raise BadInput("a note event needs the date it happened ('on')")
+        note = Note(on=on, by=_text(d, "author"), text=require_text(_text(d, "text"), "note"))
+    raw_id = d.get("id")
+    if not (isinstance(raw_id, str) and _CANONICAL_UUID.fullmatch(raw_id)):
+        raw_id = str(uuid.UUID(_text(d, "id")))
+    evidence = d.get("evidence")
+    return Event(
+        id=raw_id,
+        op=op,
+        at=_text(d, "at"),
+        by=_text(d, "by"),
+        on=on,
+        changes=changes,
+        status=status,
+        evidence=_evidence_from_json(evidence) if evidence is not None else None,
+        superseded_by=_text(d, "superseded_by") or None,
+        note=note,
+        estimated=_text(d, "estimated"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _day(raw: str) -> date:
+    return parse_date(raw)
+
+
+@lru_cache(maxsize=4096)
+def _period(raw: str) -> DuePeriod:
+    return parse_period(raw)
+
+
+@lru_cache(maxsize=4096)
+def _names(what: str, raw: tuple[str, ...]) -> tuple[str, ...]:
+    return clean_names(raw, what)
+
+
+@lru_cache(maxsize=64)
+def _kind(raw: str) -> Kind:
+    return parse_kind(raw)
+
+
+@lru_cache(maxsize=64)
+def _status(raw: str) -> Status:
+    return parse_status(raw)
+
+
+def _field_to_json(name: str, value: Any) -> Any:
+    if name == "kind":
+        return value.value
+    if name == "due":
+        return value.text if value is not None else None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _field_from_json(name: str, value: Any) -> Any:
+    if name == "text":
+        return require_text(value if isinstance(value, str) else _type_error(name))
+    if name == "source":
+        return value if isinstance(value, str) else _type_error(name)
+    if name == "kind":
+        return _kind(value if isinstance(value, str) else _type_error(name))
+    if name == "due":
+        if value is None:
+            return None
+        return _period(value if isinstance(value, str) else _type_error(name))
+    if name == "replaces":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("'replaces' must be a list of references")
+        return tuple(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"'{name}' must be a list of names")
+    return _names(_NAME_FIELDS[name], tuple(value))
+
+
+def _type_error(name: str) -> Any:
+    raise TypeError(f"'{name}' must be text")
+
+
+def _text(d: Mapping[str, Any], key: str) -> str:
+    value = d.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"event '{key}' must be text, not {type(value).__name__}")
+    return value
+
+
+def _date_or_none(value: Any, key: str) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"event '{key}' must be a date like 2015-12-04")
+    return _day(value)
+
+
+def _evidence_from_json(value: Any) -> Evidence | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or set(value) - {"text", "fulfilled_by", "on"}:
+        raise TypeError("'evidence' must be an object with text, fulfilled_by and on")
+    for key in ("text", "fulfilled_by", "on"):
+        if not isinstance(value.get(key), str | None):
+            raise TypeError(f"evidence '{key}' must be text")
+    fulfilled_by = value.get("fulfilled_by")
+    return Evidence(
+        text=value.get("text"),
+        fulfilled_by=normalise_meeting_key(fulfilled_by) if fulfilled_by else None,
+        on=parse_date(value["on"]) if value.get("on") else None,
+    )
+
+
+# --- records written before events ----------------------------------------------------------
+
+
+def legacy_events(c: Commitment) -> tuple[Event, ...]:
+    """The events a state-only commitment (aghtrack 0.2 and earlier, a CSV row, a hand-written
+    import) stands for. Deterministic: the same state always gives the same events."""
+
+    def event_id(n: int) -> str:
+        return str(uuid.uuid5(_LEGACY_NAMESPACE, f"{c.id}/{n}"))
+
+    recorded = c.created or c.updated
+    changes: dict[str, Any] = {
+        "text": c.text,
+        "kind": c.kind,
+        "owners": c.owners,
+        "support": c.support,
+        "due": c.due,
+        "source": c.source,
+        "tags": c.tags,
+    }
+    found = [Event(event_id(0), Op.CREATE, recorded, "", changes=MappingProxyType(changes))]
+    if c.status is not Status.OPEN:
+        on, estimated = _legacy_status_date(c)
+        found.append(
+            Event(
+                event_id(1),
+                Op.STATUS,
+                c.updated or recorded,
+                "",
+                on=on,
+                status=c.status,
+                evidence=c.evidence,
+                estimated=estimated,
+            )
+        )
+    for n, note in enumerate(c.notes, start=2):
+        found.append(Event(event_id(n), Op.NOTE, c.updated or recorded, "", on=note.on, note=note))
+    if c.deleted:
+        found.append(Event(event_id(len(c.notes) + 2), Op.DELETE, c.updated or recorded, ""))
+    return tuple(found)
+
+
+def _legacy_status_date(c: Commitment) -> tuple[date | None, str]:
+    if c.evidence is not None and c.evidence.on is not None:
+        return c.evidence.on, ""
+    stamp = c.updated or c.created
+    if len(stamp) >= 10:
+        try:
+            return parse_date(stamp[:10]), "date not recorded; taken from when it was recorded"
+        except BadInput:
+            pass
+    return None, "date not recorded; taken as the meeting's date"

@@ -1,0 +1,234 @@
+"""The record through time from the command line, on the shipped record (issue 11's "Done
+when"), an upgrade from a store written by aghtrack 0.2, undo of every dated write, and export
+and import keeping every event."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aghtrack.store import Store
+from aghtrack.store.layout import read_store_bytes
+
+from .conftest import Cli
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "bali-process-ahg.json"
+#: A store as aghtrack 0.2 (schema 2, states without events) left it: the shipped record with
+#: a dated note and a status change on 9.3, a note on 9.5, 9.9 added and deleted, 9.10 added
+#: and edited, 9.11 added and undone.
+OLD_STORE = Path(__file__).resolve().parent / "fixtures" / "store-schema2-v0.2.json"
+SERIES = "Bali Process Ad Hoc Group Senior Officials' Meeting"
+
+
+@pytest.fixture
+def shipped(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setenv("AGHTRACK_TODAY", "2016-03-22")
+    assert cli("import", str(DATA)).exit_code == 0
+    return cli
+
+
+def statuses(cli: Cli, *args: str) -> dict[str, str]:
+    result = cli("report", "-m", "9", "-f", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return {a["ref"]: a["status"] for a in json.loads(result.stdout)["actions"]}
+
+
+def test_the_shipped_record_carries_the_dates_it_knows(shipped: Cli) -> None:
+    before = statuses(shipped, "--as-of", "2015-10-01")
+    after = statuses(shipped, "--as-of", "2016-01-15")
+    assert before["9.2"] == "open" and after["9.2"] == "done"
+    overdue = json.loads(shipped("report", "-m", "9", "--as-of", "2015-10-01", "-f", "json").stdout)
+    assert "9.2" not in overdue["summary"]["overdue_refs"]  # due late 2015: not yet late
+    assert before["9.4"] == after["9.4"] == "done"  # endorsed at the meeting itself
+    shown = json.loads(shipped("show", "9.4", "--json").stdout)
+    assert shown["status_on"] == "2015-05-06"
+
+
+def test_a_review_of_a_meeting_not_yet_held_is_one_line_naming_both_dates(shipped: Cli) -> None:
+    result = shipped("report", "-m", "9", "--as-of", "2015-05-01")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "2015-05-06" in result.stderr and "2015-05-01" in result.stderr
+
+
+def test_a_status_change_dated_in_the_past_shows_from_that_day(shipped: Cli) -> None:
+    assert shipped("update", "9.3", "--status", "in-progress", "--on", "2015-09-01").exit_code == 0
+
+    def status_on(day: str) -> str:
+        return str(json.loads(shipped("show", "9.3", "--as-of", day, "--json").stdout)["status"])
+
+    assert status_on("2015-08-31") == "open"
+    assert status_on("2015-09-02") == "in-progress"
+    listed = json.loads(shipped("list", "-m", "9", "--as-of", "2015-08-31", "--json").stdout)
+    assert {c["ref"]: c["status"] for c in listed}["9.3"] == "open"
+    # show says when it happened and when it was recorded.
+    shown = shipped("show", "9.3").stdout
+    assert "2015-09-01: status in-progress (recorded" in " ".join(shown.split())
+
+
+def test_a_note_is_absent_from_a_review_as_of_before_its_date(shipped: Cli) -> None:
+    assert shipped("note", "9.5", "Training survey sent", "--on", "2016-01-10").exit_code == 0
+    early = shipped("report", "-m", "9", "--as-of", "2015-12-31", "-f", "md").stdout
+    late = shipped("report", "-m", "9", "--as-of", "2016-01-10", "-f", "md").stdout
+    assert "Training survey sent" not in early and "Training survey sent" in late
+
+
+@pytest.mark.parametrize("since", ["2015-05-06", "9"])
+def test_since_lists_what_changed_in_every_format(shipped: Cli, since: str) -> None:
+    shipped("note", "9.5", "Training survey sent", "--on", "2016-01-10")
+    result = shipped("report", "-m", "9", "--as-of", "2016-03-22", "--since", since, "-f", "json")
+    found = json.loads(result.stdout)["since"]
+    assert found["date"] == "2015-05-06"
+    assert {"ref": "9.2", "on": "2015-12-04", "what": "status", "from": "open", "to": "done"} in (
+        found["changes"]
+    )
+    assert [c["what"] for c in found["changes"] if c["ref"] == "9.5"] == ["note"]
+    assert not [c for c in found["changes"] if c["ref"] == "9.4"]  # done at the meeting itself
+    for fmt, needle in (("md", "open → done"), ("html", "open → done"), ("table", "open → done")):
+        out = shipped("report", "-m", "9", "--as-of", "2016-03-22", "--since", since, "-f", fmt)
+        assert needle in out.stdout and "What changed since 2015-05-06" in out.stdout, fmt
+    csv_out = shipped("report", "-m", "9", "--since", since, "-f", "csv").stdout
+    assert "changes_since" in csv_out.splitlines()[0] and "open → done" in csv_out
+
+
+def test_since_without_it_leaves_the_report_as_it_was(shipped: Cli) -> None:
+    assert "since" not in json.loads(shipped("report", "-m", "9", "-f", "json").stdout)
+    bad = shipped("report", "-m", "9", "--since", "last year")
+    assert bad.exit_code == 2 and "--since" in bad.stderr
+
+
+def test_review_10_lists_what_is_open_and_what_closed_since_meeting_9(shipped: Cli) -> None:
+    added = shipped("meeting", "add", "10", "--title", "Tenth AHG SOM", "--date", "2016-03-22",
+                    "--series", SERIES)  # fmt: skip
+    assert added.exit_code == 0
+    paper = json.loads(shipped("review", "10", "-f", "json").stdout)
+    assert paper["previous"] == {"key": "9", "date": "2015-05-06"}
+    assert [c["ref"] for c in paper["open"]] == ["9.3", "9.5", "9.6", "9.7"]
+    assert [c["ref"] for c in paper["closed_since"]] == ["9.2"]
+    assert paper["closed_since"][0]["evidence"]["fulfilled_by"] == "manila-2015"
+    assert [c["ref"] for c in paper["informational"]] == ["9.1", "9.8"]
+    assert paper["as_of"] == "2016-03-22"
+    # The same paper as of an earlier day: the roundtable had not been held yet.
+    early = json.loads(shipped("review", "10", "--as-of", "2015-11-01", "-f", "json").stdout)
+    assert "9.2" in [c["ref"] for c in early["open"]] and early["closed_since"] == []
+    for fmt in ("table", "md", "html", "csv"):
+        out = shipped("review", "10", "-f", fmt)
+        assert out.exit_code == 0 and "9.3" in out.stdout and "9.2" in out.stdout, fmt
+
+
+def test_superseded_by_is_named_on_both_sides(shipped: Cli) -> None:
+    shipped("meeting", "add", "10", "--title", "Tenth AHG SOM", "--date", "2016-03-22")
+    assert (
+        shipped("add-action", "Run the pilot campaign in two more countries", "-m", "10").exit_code
+        == 0
+    )
+    result = shipped("update", "9.3", "--status", "superseded", "--by", "10.1")
+    assert result.exit_code == 0, result.stderr
+    old = json.loads(shipped("show", "9.3", "--json").stdout)
+    new = json.loads(shipped("show", "10.1", "--json").stdout)
+    assert old["superseded_by"] == "10.1" and new["replaces"] == ["9.3"]
+    assert "superseded by 10.1" in shipped("report", "-m", "9", "-f", "md").stdout
+
+
+# --- upgrade from aghtrack 0.2 ------------------------------------------------------------------
+
+
+def test_a_store_written_by_the_previous_release_is_read_and_upgraded_losing_nothing(
+    cli: Cli, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fixture was written on 2026-11-29: 9.3's undated status change is taken to be then.
+    monkeypatch.setenv("AGHTRACK_TODAY", "2026-12-01")
+    store_path.parent.mkdir(parents=True)
+    shutil.copy(OLD_STORE, store_path)
+    before = json.loads(cli("list", "--all", "--json").stdout)
+    assert [c["ref"] for c in before] == [f"9.{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 10)]
+    history = json.loads(cli("history", "--json").stdout)
+    # 9.3's status was recorded without a date: the best the record has, and show says so.
+    shown = cli("show", "9.3").stdout
+    assert "date not recorded" in " ".join(shown.split())
+    # The first write upgrades the file; nothing is lost, and the old journal still undoes.
+    assert cli("note", "9.7", "Contribution pledged", "--on", "2016-02-01").exit_code == 0
+    assert read_store_bytes(store_path.read_bytes())["meta"]["1"]["schema"] == 3  # type: ignore[index]
+    after = json.loads(cli("list", "--all", "--json").stdout)
+    assert [_state(c) for c in after if c["ref"] != "9.7"] == [
+        _state(c) for c in before if c["ref"] != "9.7"
+    ]
+    assert json.loads(cli("history", "--json").stdout)[1:] == history
+    assert cli("undo").exit_code == 0  # the note
+    assert cli("undo").exit_code == 0  # 0.2's "update 9.10 --due mid 2016 --owner ..."
+    reverted = {c["ref"]: c for c in json.loads(cli("list", "--all", "--json").stdout)}
+    assert reverted["9.10"]["due"] == "2016-H1" and reverted["9.10"]["owners"] == ["Thailand"]
+    # References issued by 0.2 are never issued again (9.11 was added and undone there).
+    assert cli("add-action", "New", "-m", "9").stdout.strip() == "9.12"
+    assert cli("show", "9.9").exit_code == 1  # deleted under 0.2, still deleted
+
+
+def _state(c: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in c.items() if k not in ("events", "status_on", "updated")}
+
+
+# --- undo of every dated write, and export/import of events -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["update", "9.3", "--status", "in-progress", "--on", "2015-09-01"],
+        ["update", "9.3", "--due", "2016-H1", "--owner", "Indonesia", "--on", "2015-10-01"],
+        ["done", "9.3", "--evidence", "Campaign run", "--on", "2016-02-01"],
+        ["note", "9.3", "Materials drafted", "--on", "2015-09-01"],
+        ["update", "9.3", "--status", "superseded", "--by", "9.5"],
+        ["delete", "9.3", "--yes"],
+    ],
+)
+def test_undo_reverts_each_kind_of_dated_write_events_included(
+    shipped: Cli, store_path: Path, change: list[str]
+) -> None:
+    before = read_store_bytes(store_path.read_bytes())
+    assert shipped(*change).exit_code == 0
+    assert read_store_bytes(store_path.read_bytes()) != before
+    assert shipped("undo").exit_code == 0
+    after = read_store_bytes(store_path.read_bytes())
+    assert isinstance(before, dict) and isinstance(after, dict)
+    for name in before:
+        if name.startswith("commitments"):
+            assert after[name] == before[name], name
+
+
+def test_export_then_import_keeps_every_event(shipped: Cli, tmp_path: Path) -> None:
+    shipped("meeting", "add", "10", "--title", "Tenth AHG SOM", "--date", "2016-03-22")
+    shipped("add-action", "A newer plan", "-m", "10")
+    shipped("update", "9.3", "--status", "in-progress", "--on", "2015-09-01")
+    shipped("update", "9.3", "--due", "2016-H1", "--on", "2015-10-01")
+    shipped("note", "9.3", "Materials drafted", "--on", "2015-11-01", "--by", "Indonesia")
+    shipped("update", "9.5", "--status", "superseded", "--by", "10.1", "--on", "2016-03-22")
+    shipped("add-action", "Mistake", "-m", "9")
+    shipped("delete", "9.9", "--yes")
+    exported = shipped("export").stdout
+    events = sum(len(a["events"]) for a in json.loads(exported)["actions"])
+    (tmp_path / "record.json").write_text(exported, encoding="utf-8")
+    other = tmp_path / "other" / "store.json"
+    imported = shipped("--db", str(other), "import", str(tmp_path / "record.json"))
+    assert imported.exit_code == 0, imported.stderr
+    again = shipped("--db", str(other), "export").stdout
+    assert again == exported
+    assert sum(len(a["events"]) for a in json.loads(again)["actions"]) == events >= 17
+    early = shipped("--db", str(other), "show", "9.3", "--as-of", "2015-09-15", "--json").stdout
+    assert json.loads(early)["status"] == "in-progress" and json.loads(early)["due"] is None
+
+
+def test_an_import_whose_state_contradicts_its_events_is_refused(
+    shipped: Cli, tmp_path: Path, store_path: Path
+) -> None:
+    document = json.loads(shipped("export").stdout)
+    document["actions"][2]["status"] = "done"  # a hand edit of the state alone
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    other = tmp_path / "other" / "store.json"
+    result = shipped("--db", str(other), "import", str(path))
+    assert result.exit_code == 2 and "actions[2]" in result.stderr and "events" in result.stderr
+    assert not Store(other).exists()

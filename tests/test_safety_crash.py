@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from aghtrack.doctor import check
+from aghtrack.model import commitment_from_dict, commitment_to_dict
 from aghtrack.store import Store
 
 from ._safety import (
@@ -38,11 +39,16 @@ def _state(path: Path) -> dict[str, Any]:
     return {name: t[name] for name in ("meetings", "commitments", "journal")}
 
 
+def _states(docs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each stored commitment (its events) as the state they make."""
+    return {k: commitment_to_dict(commitment_from_dict(doc)) for k, doc in docs.items()}
+
+
 def _one_change(before: dict[str, Any], after: dict[str, Any], op: tuple[str, ...]) -> bool:
     """Whether ``after`` is ``before`` with exactly the change ``op`` asked for."""
     if len(after["journal"]) != len(before["journal"]) + 1:
         return False
-    old, new = before["commitments"], after["commitments"]
+    old, new = _states(before["commitments"]), _states(after["commitments"])
     if op[0] == "add-action":
         added = set(new) - set(old)
         return (

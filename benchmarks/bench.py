@@ -79,7 +79,8 @@ from aghtrack.model import (  # noqa: E402
     stored_dict,
 )
 from aghtrack.periods import parse_period  # noqa: E402
-from aghtrack.store import SCHEMA, Store  # noqa: E402
+from aghtrack.store import Store  # noqa: E402
+from aghtrack.store.layout import SCHEMA  # noqa: E402
 
 GENERATOR_VERSION = 1
 SEED = 7

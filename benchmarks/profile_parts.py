@@ -32,7 +32,8 @@ import orjson  # noqa: E402
 from aghtrack import render  # noqa: E402
 from aghtrack.listing import Filter, SortKey, sort_commitments  # noqa: E402
 from aghtrack.model import commitment_from_dict  # noqa: E402
-from aghtrack.store import SCHEMA, Store, encode, read_store_bytes  # noqa: E402
+from aghtrack.store import Store  # noqa: E402
+from aghtrack.store.layout import SCHEMA, encode, read_store_bytes  # noqa: E402
 from aghtrack.tracker import Tracker  # noqa: E402
 
 MEETING = "60"

@@ -22,7 +22,8 @@ from aghtrack.model import (
     meeting_to_dict,
 )
 from aghtrack.periods import parse_period
-from aghtrack.store import Store, StoreDefect, read_store_bytes, table_kind
+from aghtrack.store import Store
+from aghtrack.store.layout import StoreDefect, read_store_bytes, table_kind
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PYTHON = sys.executable
@@ -128,13 +129,14 @@ def commitments_by_ref(path: Path) -> dict[str, dict[str, Any]]:
 
 
 #: Runs aghtrack in a process whose store module dies (SIGKILL, no cleanup) at one point of
-#: its write; the patch touches only ``aghtrack.store``'s view of ``os``, so nothing else in the
+#: its write; the patch touches only ``aghtrack.store.files``' view of ``os``, so nothing else in the
 #: process (imports, Rich, Typer) is disturbed. argv: POINT STORE ARGS...
 CRASH_AT = r"""
 import os, signal, sys, types
 point, store_path = sys.argv[1], sys.argv[2]
 sys.argv = ["aghtrack", *sys.argv[3:]]
 import aghtrack.store as st
+import aghtrack.store.files as files
 
 real = os
 
@@ -172,13 +174,13 @@ class Os(types.ModuleType):
         if point == "after-rename" and last:
             die()
 
-st.os = Os("os")
+files.os = Os("os")
 if point == "hold-lock":
     import time
     def slow(self, data, **kw):
         print("locked", flush=True)
         time.sleep(600)
-    st.Store._write = slow
+    st.Store.write = slow
 from aghtrack.__main__ import main
 main()
 """

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from aghtrack.store import Store, read_store_bytes
+from aghtrack.store import Store
+from aghtrack.store.layout import read_store_bytes
 
 from .conftest import Cli
 

@@ -211,4 +211,7 @@ test_store_agrees_with_the_model_after_every_step = StoreAgreesWithModel.TestCas
 
 
 def test_figures_for_the_model_check() -> None:
+    """The figures printed are the settings the state machine runs with, never zero."""
+    runs = StoreAgreesWithModel.TestCase.settings
+    assert runs.max_examples == EXAMPLES >= 1 and runs.stateful_step_count == STEPS >= 1
     figure("model check", f"{EXAMPLES} random programs of up to {STEPS} steps each")

@@ -123,3 +123,106 @@ def test_parse_date_is_strict_iso() -> None:
     for bad in ["2016-02-30", "22/03/2016", "2016-3-22", "today", ""]:
         with pytest.raises(InvalidDate):
             parse_date(bad)
+
+
+# --- forms at their edges (issue 12) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2015-１２-31",  # full-width digits in the month of a day
+        "2015-12-３１",  # ... in the day
+        "２０１５-12",  # ... in the year of a month
+        "2015-１２",  # ... in the month
+        "2015-Q４",  # ... in a quarter
+        "2015-H２",  # ... in a half
+        "late ２０１５",
+        "015-12-31",  # three-digit years, in every form
+        "015-12",
+        "015-Q4",
+        "015-H2",
+        "015",
+        "late 015",
+        "2015-12-1",  # a one-digit day
+        "2015-1-01",
+        "20150-12",
+    ],
+)
+def test_edge_forms_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidPeriod):
+        parse_period(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "due_by"),
+    [
+        ("0001", "0001", date(1, 12, 31)),
+        ("0001-01-01", "0001-01-01", date(1, 1, 1)),
+        ("0001-02", "0001-02", date(1, 2, 28)),
+        ("0001-Q1", "0001-Q1", date(1, 3, 31)),
+        ("0001-H1", "0001-H1", date(1, 6, 30)),
+        ("early 0001", "early 0001", date(1, 4, 30)),
+        ("9999-12-31", "9999-12-31", date(9999, 12, 31)),
+        ("9999-Q4", "9999-Q4", date(9999, 12, 31)),
+    ],
+)
+def test_the_first_and_last_years_are_written_back_with_four_digits(
+    raw: str, text: str, due_by: date
+) -> None:
+    period = parse_period(raw)
+    assert (period.text, period.due_by, str(period)) == (text, due_by, text)
+    assert parse_period(period.text) == period
+
+
+@pytest.mark.parametrize(("raw", "month"), [("early 2015", 4), ("mid 2015", 8), ("late 2015", 12)])
+def test_thirds_of_a_year_end_on_their_last_month(raw: str, month: int) -> None:
+    assert parse_period(raw).due_by == date(2015, month, calendar.monthrange(2015, month)[1])
+
+
+@pytest.mark.parametrize(("half", "month"), [(1, 6), (2, 12)])
+def test_halves_end_in_june_and_december(half: int, month: int) -> None:
+    assert parse_period(f"2015-H{half}").due_by == date(2015, month, 30 if month == 6 else 31)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("0000-12", "no year 0"),
+        ("2015-13", "no month 13"),
+        ("2015-Q5", "quarters are Q1-Q4"),
+        ("2015-H3", "halves are H1 and H2"),
+        ("2015-02-30", "not a real date"),
+        ("whenever", "is not a due period"),
+    ],
+)
+def test_each_refusal_says_why_and_lists_the_forms(raw: str, message: str) -> None:
+    with pytest.raises(InvalidPeriod) as refused:
+        parse_period(raw)
+    assert message in str(refused.value) and raw in str(refused.value)
+
+
+@pytest.mark.parametrize("raw", ["2016-03-22", " 2016-03-22 "])
+def test_parse_date_accepts_iso_days(raw: str) -> None:
+    assert parse_date(raw) == date(2016, 3, 22)
+
+
+@pytest.mark.parametrize(
+    "raw", ["2016-3-22", "2016-03-２２", "22/03/2016", "2016-02-30", "0000-01-01"]
+)
+def test_parse_date_refuses_everything_else_naming_the_form(raw: str) -> None:
+    with pytest.raises(InvalidDate, match="YYYY-MM-DD"):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize("raw", ["0000", "0000-Q1", "0000-H1", "late 0000", "0000-01"])
+def test_year_zero_is_refused_in_every_form_quoting_what_was_typed(raw: str) -> None:
+    with pytest.raises(InvalidPeriod, match="has no year 0") as refused:
+        parse_period(raw)
+    assert str(refused.value).startswith(f"'{raw}' has no year 0")
+
+
+def test_a_date_that_is_not_real_is_refused_quoting_what_was_typed() -> None:
+    with pytest.raises(InvalidDate) as refused:
+        parse_date("2015-02-30")
+    assert str(refused.value).startswith("'2015-02-30' is not a real date")

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from aghtrack.store import SCHEMA
+from aghtrack.store.layout import SCHEMA
 
 from ._safety import IN_CI, figure, make_store, run_cli
 from .conftest import Cli
@@ -149,7 +149,11 @@ def test_every_command_refuses_a_damaged_store_in_one_line_and_leaves_it_untouch
         result = cli(*args)
         _assert_refused(result.exit_code, result.stdout, result.stderr, store_path, why, args)
         assert store_path.read_bytes() == raw and store_path.stat().st_mtime_ns == stamp, args
-    assert sorted(p.name for p in store_path.parent.iterdir()) == ["store.json", "store.json.lock"]
+    assert sorted(p.name for p in store_path.parent.iterdir()) == [
+        "store.json",
+        "store.json.counters",
+        "store.json.lock",
+    ]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
@@ -166,7 +170,18 @@ def test_a_real_process_refuses_each_damaged_store(tmp_path: Path, damage: str) 
 
 
 def test_figures_for_corrupt_stores() -> None:
+    """What is printed is what runs: every command meets damage, each damage meets at least a
+    third of the commands, and every damage is also tried once in a real process."""
     refusals = sum(len(_commands_for(d)) for d in DAMAGE)
+    met = {tuple(args) for d in DAMAGE for args in _commands_for(d)}
+    assert met == {tuple(args) for args in COMMANDS}
+    assert all(len(_commands_for(d)) >= len(COMMANDS) // 3 for d in DAMAGE)
+    assert refusals >= len(DAMAGE) * (len(COMMANDS) // 3)
+    in_process = test_every_command_refuses_a_damaged_store_in_one_line_and_leaves_it_untouched
+    real = test_a_real_process_refuses_each_damaged_store
+    for test in (in_process, real):
+        (marker,) = [m for m in test.pytestmark if m.name == "parametrize"]  # type: ignore[attr-defined]
+        assert list(marker.args[1]) == list(DAMAGE)
     figure(
         "corrupt stores tried",
         f"{len(DAMAGE)} kinds of damage, {refusals} command refusals in-process over "

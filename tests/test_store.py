@@ -11,7 +11,8 @@ import orjson
 import pytest
 
 from aghtrack.errors import CorruptStore, NothingToUndo, StoreBusy
-from aghtrack.store import SCHEMA, Store
+from aghtrack.store import Store
+from aghtrack.store.layout import SCHEMA
 
 
 def write_one(store: Store, doc: dict[str, object]) -> int:

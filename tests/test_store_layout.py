@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 
 from aghtrack.errors import CorruptStore
-from aghtrack.layout import CHUNK
-from aghtrack.store import SCHEMA, Store, commitments_table, read_store_bytes, serialise
+from aghtrack.store import Store
+from aghtrack.store.layout import CHUNK, SCHEMA, commitments_table, read_store_bytes, serialise
 from aghtrack.tracker import Tracker
 
 from ._safety import make_store, tables

@@ -16,11 +16,11 @@ from typing import Any
 from . import clock
 from .errors import AghtrackError, StoreError
 from .model import commitment_from_dict, meeting_from_dict
-from .store import (
+from .store import Store
+from .store.layout import (
     COMMITMENTS,
     JOURNAL,
     MEETINGS,
-    Store,
     StoreDefect,
     Tables,
     commitments_table,

@@ -65,6 +65,14 @@ class NotUnicode(BadInput):
     """Text holding bytes that are not UTF-8 (say, a name pasted from a Latin-1 terminal)."""
 
 
+class TextTooLong(BadInput):
+    """One field longer than ``model.MAX_TEXT`` characters."""
+
+
+class OutputRefused(BadInput):
+    """``--output`` names a file aghtrack must not replace (the store's own files, a folder)."""
+
+
 class ImportRejected(BadInput):
     """A file to import failed validation; nothing from it was written."""
 

@@ -8,6 +8,7 @@ export format, so that scripts, backups and the store never drift apart.
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from .errors import (
     InvalidStatus,
     InvalidTransition,
     NotUnicode,
+    TextTooLong,
 )
 from .periods import DuePeriod, parse_date, parse_period
 
@@ -97,6 +99,13 @@ INFORMATIONAL = frozenset(
     }
 )
 
+#: The highest commitment number accepted: far beyond any meeting's outcomes, and small
+#: enough that every counter derived from it stays an ordinary JSON number.
+MAX_SEQ = 10**9
+#: The longest text accepted in one field (a commitment, a note, evidence, a title), in
+#: characters: an outcome paragraph is a few hundred; a whole pasted document is a mistake.
+MAX_TEXT = 100_000
+
 _MEETING_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", re.ASCII)
 
 
@@ -140,7 +149,12 @@ def normalise_meeting_key(raw: str) -> str:
 
 def unicode_text(raw: str, what: str = "text") -> str:
     """Refuse text holding undecodable bytes (Python keeps them as lone surrogates), which
-    could never be written to the UTF-8 store."""
+    could never be written to the UTF-8 store, and text longer than ``MAX_TEXT``."""
+    if len(raw) > MAX_TEXT:
+        raise TextTooLong(
+            f"The {what} is {len(raw):,} characters long; the most one field holds is "
+            f"{MAX_TEXT:,}. Keep the full document elsewhere and record where."
+        )
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:
@@ -158,12 +172,35 @@ def require_text(raw: str, what: str = "text") -> str:
     return unicode_text(raw, what)
 
 
+def normalise_name(raw: str, what: str = "name") -> str:
+    """One spelling per name: Unicode NFC, invisible format characters (zero-width joiners,
+    word joiners, bidi marks, tag characters: category Cf) and other controls removed, and
+    spaces collapsed. ``Austr\u2060alia`` and ``Australia`` are one lead, not two lookalikes."""
+    text = unicodedata.normalize("NFC", unicode_text(raw, what))
+    if text.isascii():
+        text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    else:
+        text = "".join(ch for ch in text if ch.isspace() or not _invisible(ch))
+    return " ".join(text.split())
+
+
+#: Categories removed from names: format (Cf), controls (Cc), unassigned (Cn), private use (Co).
+_INVISIBLE = frozenset({"Cf", "Cc", "Cn", "Co"})
+#: Characters outside those categories that still show nothing by themselves: variation
+#: selectors, the combining grapheme joiner and the Hangul fillers.
+_BLANK = re.compile("[\u034f\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in _INVISIBLE or _BLANK.match(ch) is not None
+
+
 def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
-    """Trim names and drop repeats, keeping the first-named order (the lead comes first)."""
+    """Normalise names and drop repeats, keeping the first-named order (the lead comes first)."""
     kept: list[str] = []
     folded: set[str] = set()
     for raw in names:
-        name = " ".join(unicode_text(raw, what).split())
+        name = normalise_name(raw, what)
         if not name:
             raise EmptyText(f"An empty {what} name was given.")
         if name.casefold() not in folded:
@@ -365,7 +402,7 @@ def commitment_from_dict(d: Mapping[str, Any], upto: date | None = None) -> Comm
     identity = (
         str(uuid.UUID(str(d["id"]))),
         normalise_meeting_key(str(d["meeting"])),
-        _positive_int(d["seq"]),
+        check_seq(d["seq"]),
     )
     raw_events = d.get("events")
     if raw_events:
@@ -381,7 +418,7 @@ def _state_from_dict(d: Mapping[str, Any]) -> Commitment:
     return Commitment(
         id=str(uuid.UUID(str(d["id"]))),
         meeting=normalise_meeting_key(str(d["meeting"])),
-        seq=_positive_int(d["seq"]),
+        seq=check_seq(d["seq"]),
         text=require_text(_str(d, "text")),
         kind=parse_kind(_str(d, "kind") or Kind.AGREED.value),
         owners=_names(d, "owners"),
@@ -415,7 +452,7 @@ def _str(d: Mapping[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
-    return value
+    return unicode_text(value, key)
 
 
 def _names(d: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -427,7 +464,9 @@ def _names(d: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return clean_names(value, key)
 
 
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise TypeError(f"'seq' must be a positive whole number, not {value!r}")
+def check_seq(value: Any) -> int:
+    """A commitment number as stored or imported: a whole number from 1 to ``MAX_SEQ``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SEQ:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise TypeError(f"'seq' must be a whole number from 1 to {MAX_SEQ:,}, not {shown}")
     return value

@@ -37,7 +37,6 @@ import orjson
 
 from .errors import SyncFailed
 from .gitshare import ATTRIBUTES, GitShare
-from .layout import CHUNK, COMMITMENTS, MEETINGS, commitments_table, header_meta, table_kind
 from .merge import (
     COMMITMENTS_DIR,
     COUNTERS_FILE,
@@ -51,7 +50,18 @@ from .merge import (
     union_commitments,
     write_lines,
 )
-from .store import Snapshot, Store, Transaction, replace_atomically
+from .store import Store
+from .store.files import replace_atomically
+from .store.journal import Transaction
+from .store.layout import (
+    CHUNK,
+    COMMITMENTS,
+    MEETINGS,
+    Snapshot,
+    commitments_table,
+    header_meta,
+    table_kind,
+)
 
 SHARE_SUFFIX = ".share"
 STATE_FILE = "aghtrack-sync.json"

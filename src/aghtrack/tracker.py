@@ -44,12 +44,14 @@ from .model import (
     meeting_to_dict,
     new_id,
     normalise_meeting_key,
+    normalise_name,
     require_text,
     stored_dict,
     unicode_text,
 )
 from .periods import DuePeriod, parse_date
-from .store import COMMITMENTS, MEETINGS, Doc, JournalEntry, Snapshot, Store, Transaction
+from .store import JournalEntry, Store, Transaction
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
 
 if TYPE_CHECKING:
     from .report import Report
@@ -266,6 +268,8 @@ class Tracker:
     # --- meetings -------------------------------------------------------------------------
 
     def add_meeting(self, meeting: Meeting) -> Meeting:
+        # Checked and normalised as a stored meeting is read back (names, lengths).
+        meeting = meeting_from_dict(meeting_to_dict(meeting))
         with self._transaction("meeting add") as tx:
             if self._meeting_doc_id(tx.snapshot, meeting.key) is not None:
                 raise DuplicateMeeting(
@@ -318,7 +322,7 @@ class Tracker:
                 "owners": owners_,
                 "support": support_,
                 "due": due,
-                "source": source.strip(),
+                "source": unicode_text(source, "source").strip(),
                 "tags": tags_,
             }
             created = self._event(Op.CREATE, None, changes=changes)
@@ -359,7 +363,7 @@ class Tracker:
         if tags is not None:
             changes["tags"] = clean_names(tags, "tag")
         if source is not None:
-            changes["source"] = source.strip()
+            changes["source"] = unicode_text(source, "source").strip()
         if not changes and status is None:
             raise BadInput(
                 "Nothing to update: give at least one of --text, --owner, --support, --due, "
@@ -411,7 +415,7 @@ class Tracker:
         def apply(c: Commitment) -> list[Event]:
             check_transition(state_as_of(c, day).status, Status.DONE, c.ref)
             proof = Evidence(
-                text=evidence if evidence and evidence.strip() else None,
+                text=unicode_text(evidence, "evidence") if evidence and evidence.strip() else None,
                 fulfilled_by=fulfilled_by,
                 on=day,
             )
@@ -428,7 +432,7 @@ class Tracker:
         self, ref: str, text: str, *, on: date | None = None, by: str | None = None
     ) -> Commitment:
         day = clock.today(on)
-        author = " ".join(unicode_text(by or "", "name").split()) or self.actor
+        author = normalise_name(by or "", "note author") or self.actor
         note = Note(on=day, by=author, text=require_text(text, "note"))
 
         def apply(c: Commitment) -> list[Event]:
@@ -605,7 +609,7 @@ class Tracker:
             )
         if "." in ref:
             meeting, _, seq = ref.rpartition(".")
-            if seq.isascii() and seq.isdigit() and meeting:
+            if seq.isascii() and seq.isdigit() and len(seq) <= 10 and meeting:
                 found = snapshot.commitment(meeting, int(seq))
                 if found is not None:
                     matches = [(found[0], str(int(seq)), found[1])]

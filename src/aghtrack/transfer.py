@@ -43,25 +43,33 @@ from .model import (
     Meeting,
     Note,
     Status,
+    check_seq,
     clean_names,
     commitment_to_dict,
     meeting_from_dict,
     meeting_to_dict,
     normalise_meeting_key,
+    normalise_name,
     parse_kind,
     parse_status,
     require_text,
     stored_dict,
+    unicode_text,
     with_changes,
 )
 from .periods import DuePeriod, parse_date, parse_period
-from .store import COMMITMENTS, MEETINGS, Doc, Snapshot, Store, no_gc
+from .store import Store
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 FORMAT = "aghtrack"
 VERSION = 1
+
+#: The largest file ``import`` reads (README, "Limits"): ten times the shipped record's
+#: export at 100,000 commitments; anything larger is refused before it is read.
+MAX_IMPORT_BYTES = 200 * 10**6
 
 #: How many problems a rejection names before it just counts the rest.
 SHOWN_PROBLEMS = 3
@@ -486,9 +494,18 @@ def import_file(
 ) -> ImportResult:
     """Import a JSON export, a CSV or an Excel workbook; ``fmt`` (json|csv|xlsx) defaults to
     the file's suffix (json for any other)."""
+    from .store.files import FileTooLarge, NotRegularFile, read_regular
+
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit=MAX_IMPORT_BYTES)
+    except NotRegularFile as e:
+        raise ImportRejected(f"{path}: {e.kind}, not a file to import.") from None
+    except FileTooLarge:
+        raise ImportRejected(
+            f"{path}: larger than {MAX_IMPORT_BYTES // 10**6} MB, the most one import takes; "
+            "split it into several files."
+        ) from None
     except OSError as e:
         raise ImportRejected(f"{path}: cannot read it ({e.strerror or e}).") from None
     suffix = path.suffix.lower().lstrip(".")
@@ -599,7 +616,8 @@ def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
 def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     # surrogateescape keeps undecodable bytes so they can be reported by row, not by offset.
     text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed is an error, not a cell that swallows every row after it.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as e:
@@ -644,6 +662,12 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
                 continue
             actions.append((order, where, _csv_action(dict(zip(columns, cells, strict=False)))))
     except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise problems.fatal(
+                'a quote (") opened in this row is never closed, so every row after it would '
+                "be read as its text; close the quote or remove it",
+                f"row {row_number + 1}",
+            ) from None
         raise problems.fatal(f"not readable as CSV ({e})", f"row {row_number + 1}") from None
     return _Parsed(meetings=[], actions=actions)
 
@@ -799,7 +823,10 @@ def _csv_action(cells: Mapping[str, str]) -> dict[str, Any]:
         elif not value.strip():
             continue
         elif column == "seq":
-            action["seq"] = int(value) if value.strip().isdigit() else value
+            number = value.strip()
+            # isascii: int() also reads other scripts' digits, and ten digits bound it.
+            digits = number.isascii() and number.isdigit() and len(number) <= 10
+            action["seq"] = int(number) if digits else value
         elif column == "evidence":
             evidence["text"] = value
         elif column == "fulfilled_by":
@@ -996,7 +1023,7 @@ def _optional_text(action: Mapping[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
-    return value
+    return unicode_text(value, key)
 
 
 def _text_field(action: Mapping[str, Any], key: str) -> str:
@@ -1010,16 +1037,17 @@ def _text_field(action: Mapping[str, Any], key: str) -> str:
 
 def _seq(action: dict[str, Any], meeting: str) -> int | None:
     seq = action.get("seq")
-    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
-        raise TypeError(f"'seq' must be a positive whole number, not {seq!r}")
+    if seq is not None:
+        check_seq(seq)
     ref = action.get("ref")
     if ref is None:
         return seq
     if not isinstance(ref, str):
         raise TypeError(f"'ref' must be text like 9.3, not {type(ref).__name__}")
     ref_meeting, _, ref_seq = ref.strip().lower().rpartition(".")
-    if not ref_seq.isdigit() or int(ref_seq) < 1:
-        raise BadInput(f"'ref' {ref!r} is not a reference like 9.3")
+    if not (ref_seq.isascii() and ref_seq.isdigit() and len(ref_seq) <= 10):
+        raise BadInput(f"'ref' {ref[:40]!r} is not a reference like 9.3")
+    check_seq(int(ref_seq))
     if ref_meeting != meeting or (seq is not None and int(ref_seq) != seq):
         raise BadInput(f"'ref' {ref} does not match meeting {meeting}, number {seq}")
     return int(ref_seq)
@@ -1067,7 +1095,13 @@ def _notes(notes: Any) -> tuple[Note, ...]:
         by = note.get("by")
         if not isinstance(by, str | None):
             raise TypeError(f"notes[{i}]: 'by' must be text")
-        built.append(Note(on=parse_date(note["on"]), by=by or "", text=note["text"]))
+        built.append(
+            Note(
+                on=parse_date(note["on"]),
+                by=normalise_name(by, "note author") if by else "",
+                text=require_text(note["text"], "note"),
+            )
+        )
     return tuple(built)
 
 
@@ -1085,7 +1119,9 @@ def _evidence(evidence: Any) -> tuple[Evidence | None, str | None]:
     fulfilled_by = evidence.get("fulfilled_by")
     meeting = normalise_meeting_key(fulfilled_by) if fulfilled_by is not None else None
     proof = Evidence(
-        text=evidence.get("text"), fulfilled_by=meeting, on=parse_date(on) if on else None
+        text=unicode_text(evidence["text"], "evidence") if evidence.get("text") else None,
+        fulfilled_by=meeting,
+        on=parse_date(on) if on else None,
     )
     return proof, meeting
 

@@ -217,10 +217,12 @@ def list_commitments(
         tag=tag,
         search=search,
     )
-    found = session(ctx).tracker(reading=True).commitments(flt, as_of=when, sort=sort)
+    tracker = session(ctx).tracker(reading=True)
+    found = tracker.commitments(flt, as_of=when, sort=sort)
     if fmt is not Format.TABLE or output is not None:
         shown = found[:limit] if limit else found
-        formats.deliver(formats.formatter(fmt, excel=excel).commitments(shown, when), output)
+        listed = formats.formatter(fmt, excel=excel).commitments(shown, when)
+        formats.deliver(listed, output, store=tracker.store)
         if output is not None:
             render.message(f"Wrote {len(shown)} commitments to {output}.")
         return

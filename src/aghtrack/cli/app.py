@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import math
 import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +40,37 @@ class AghtrackGroup(TyperGroup):
 
         register_quoting_bash()
         return super()._main_shell_completion(*args, **kwargs)
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's own usage errors (a bad option value, a missing option) in our one-line
+        form, plus one hint line, instead of Click's usage block: the same edge as
+        ``invoke``. Help (``aghtrack`` alone) and everything else keep Click's behaviour."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        from typer._click.exceptions import ClickException, UsageError
+
+        try:
+            returned = super().main(args, prog_name, complete_var, False, **extra)
+        except ClickException as e:
+            from ..render import error_line
+
+            if type(e).__name__ == "NoArgsIsHelpError":
+                e.show()
+            else:
+                error_line(e.format_message())
+                if isinstance(e, UsageError) and e.ctx is not None:
+                    sys.stderr.write(f"Try '{e.ctx.command_path} -h' for help.\n")
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            sys.stderr.write("Aborted.\n")
+            sys.exit(1)
+        sys.exit(returned if isinstance(returned, int) else 0)
 
 
 app = typer.Typer(
@@ -81,6 +115,10 @@ def current_user() -> str:
         return "unknown"
 
 
+#: The longest wait for the lock that ``AGHTRACK_LOCK_TIMEOUT`` may ask for: a day.
+MAX_LOCK_TIMEOUT = 86_400.0
+
+
 def lock_timeout() -> float:
     raw = os.environ.get("AGHTRACK_LOCK_TIMEOUT")
     if not raw:
@@ -88,9 +126,12 @@ def lock_timeout() -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise BadInput(f"AGHTRACK_LOCK_TIMEOUT must be a number of seconds, not '{raw}'.") from None
-    if value < 0:
-        raise BadInput("AGHTRACK_LOCK_TIMEOUT must not be negative.")
+        value = math.nan
+    if not 0 <= value <= MAX_LOCK_TIMEOUT:  # also refuses nan
+        raise BadInput(
+            f"AGHTRACK_LOCK_TIMEOUT must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}, "
+            f"not '{raw}'."
+        )
     return value
 
 

@@ -67,20 +67,17 @@ def report(
 
     formats.check_destination(fmt, output, excel=excel)
     key = normalise_meeting_key(meeting)
-    found = (
-        session(ctx)
-        .tracker(reading=True)
-        .report(
-            key,
-            as_of=parse_date(as_of) if as_of else None,
-            owner=clean_names([owner], "owner")[0] if owner is not None else None,
-            since=since,
-        )
+    tracker = session(ctx).tracker(reading=True)
+    found = tracker.report(
+        key,
+        as_of=parse_date(as_of) if as_of else None,
+        owner=clean_names([owner], "owner")[0] if owner is not None else None,
+        since=since,
     )
     if output is None and fmt is Format.TABLE:
         rendering.print_terminal_report(found)
         return
-    formats.deliver(formats.formatter(fmt, excel=excel).report(found), output)
+    formats.deliver(formats.formatter(fmt, excel=excel).report(found), output, store=tracker.store)
     if output is not None:
         render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
 
@@ -129,12 +126,9 @@ def review(
     from ..render import formats
 
     formats.check_destination(fmt, output, excel=excel)
-    found = (
-        session(ctx)
-        .tracker(reading=True)
-        .review(meeting, as_of=parse_date(as_of) if as_of else None, series=series)
-    )
-    formats.deliver(formats.formatter(fmt, excel=excel).review(found), output)
+    tracker = session(ctx).tracker(reading=True)
+    found = tracker.review(meeting, as_of=parse_date(as_of) if as_of else None, series=series)
+    formats.deliver(formats.formatter(fmt, excel=excel).review(found), output, store=tracker.store)
     if output is not None:
         render.message(
             f"Wrote the {fmt.value} review paper of meeting {found.meeting.key} to {output}."

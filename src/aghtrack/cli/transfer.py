@@ -102,8 +102,9 @@ def export(
     from ..render import formats
 
     formats.check_destination(fmt, output, excel=excel)
-    record = transfer.load_record(session(ctx).tracker(reading=True).store)
-    formats.deliver(formats.formatter(fmt, excel=excel).record(record), output)
+    store = session(ctx).tracker(reading=True).store
+    record = transfer.load_record(store)
+    formats.deliver(formats.formatter(fmt, excel=excel).record(record), output, store=store)
     if output is not None:
         live = sum(not c.deleted for c in record.commitments)
         shown = live if fmt is Format.CSV else len(record.commitments)

@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from ..model import Commitment, Meeting, Status, commitment_to_dict, meeting_to_dict
+from . import plain
+from .plain import Column
 from .present import (
     COMMITMENT_COLUMNS,
     Tone,
@@ -37,16 +39,25 @@ if TYPE_CHECKING:
 
     from ..tracker import HistoryEntry
 
-# C0 controls but newline, DEL, C1 controls, and the invisible format characters that can
-# reorder or hide text (bidi embeddings, overrides and isolates, zero-width marks).
+# C0 controls but newline, DEL, C1 controls, the line and paragraph separators, every format
+# character (Unicode category Cf: bidi embeddings, overrides and isolates, zero-width marks and
+# joiners, the word joiner, soft hyphen, tag characters...) and the Hangul fillers and the
+# combining grapheme joiner, which show nothing: each can reorder or hide text, or make two
+# names look alike. A test checks this class against every Cf character Python knows.
 _UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f"
+    "\u0890\u0891\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
 )
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
@@ -306,36 +317,51 @@ def styled_output() -> bool:
 def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:
     if not commitments:
         return
-    if styled_output():
+    rows = [_list_row(c, as_of) for c in commitments]
+    if plain.too_narrow(_LIST_COLUMNS, rows, plain.screen_width()):
+        sys.stdout.write(_blocks(rows))
+    elif styled_output():
         print_renderable(commitments_table(commitments, as_of))
     else:
-        sys.stdout.write(commitments_plain_table(commitments, as_of))
+        sys.stdout.write(plain.table(_LIST_COLUMNS, rows, plain.output_width()))
 
 
 def commitments_plain_table(
     commitments: Sequence[Commitment], as_of: date, width: int | None = None
 ) -> str:
     """The list table for a file or pipe: same columns, no colour, laid out without Rich."""
-    from . import plain
+    rows = [_list_row(c, as_of) for c in commitments]
+    return plain.table(_LIST_COLUMNS, rows, width or plain.output_width())
 
-    columns = [
-        plain.Column("Ref"),
-        plain.Column("Commitment", ratio=1),
-        plain.Column("Owners", ratio=1),
-        plain.Column("Due"),
-        plain.Column("Status"),
-    ]
-    rows = [
-        (
-            one_line(c.ref),
-            visible(c.text),
-            visible(owners_label(c)),
-            one_line(due_label(c)),
-            status_label(c, as_of),
-        )
-        for c in commitments
-    ]
-    return plain.table(columns, rows, width or plain.output_width())
+
+def _blocks(rows: Sequence[tuple[str, str, str, str, str]]) -> str:
+    """The list for a terminal too narrow for its table: one block per commitment."""
+    return plain.blocks(
+        [
+            [("", f"{ref}  {status}"), ("", text), ("Owners", owners), ("Due", due)]
+            for ref, text, owners, due, status in rows
+        ]
+    )
+
+
+def _list_row(c: Commitment, as_of: date) -> tuple[str, str, str, str, str]:
+    return (
+        one_line(c.ref),
+        visible(c.text),
+        visible(owners_label(c)),
+        one_line(due_label(c)),
+        status_label(c, as_of),
+    )
+
+
+#: The list table's columns, as the plain layout and the narrow-terminal check see them.
+_LIST_COLUMNS = (
+    Column("Ref"),
+    Column("Commitment", ratio=1),
+    Column("Owners", ratio=1),
+    Column("Due"),
+    Column("Status"),
+)
 
 
 def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None) -> dict[str, Any]:

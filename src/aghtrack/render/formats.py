@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..model import Commitment
     from ..report import Report
     from ..review import Review
+    from ..store.files import StoreFiles
     from ..transfer import Record
 
 #: What a formatter returns: text, or the bytes of a binary file.
@@ -268,13 +269,14 @@ def formatter(fmt: Format, *, excel: bool = False) -> Formatter:
     return _FORMATTERS[fmt]()
 
 
-def deliver(payload: Output, output: Path | None) -> None:
-    """Write a formatter's output to ``output`` (all of it or none), else to stdout."""
+def deliver(payload: Output, output: Path | None, *, store: StoreFiles) -> None:
+    """Write a formatter's output to ``output`` (all of it or none, never over ``store``'s
+    own files), else to stdout."""
     from . import write_raw
     from .report import write_atomic
 
     if output is not None:
-        write_atomic(output, payload)
+        write_atomic(output, payload, store=store)
     elif isinstance(payload, bytes):  # check_destination refuses this before any work
         raise BadInput("A binary format needs --output FILE.")
     else:

@@ -34,17 +34,49 @@ def output_width() -> int:
     (the report's summary) agree: ``COLUMNS`` if it is a number, else the size of the first
     standard stream that is a terminal (``aghtrack list > out.txt`` typed at a terminal is as
     wide as that terminal), else 80."""
+    return max(MIN_WIDTH, screen_width())
+
+
+def screen_width() -> int:
+    """``output_width`` before any floor: what a narrow terminal really offers."""
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns):
-        return max(MIN_WIDTH, int(columns))
+    if columns.isascii() and columns.isdigit() and 0 < int(columns) < 100_000:
+        return int(columns)
     for fd in (0, 1, 2):
         try:
             size = os.get_terminal_size(fd).columns
         except (OSError, ValueError):
             continue
         # A pseudo-terminal can report 0 columns; Rich then takes 80 too.
-        return max(MIN_WIDTH, size) if size else DEFAULT_WIDTH
+        return size or DEFAULT_WIDTH
     return DEFAULT_WIDTH
+
+
+#: The fewest cells a table's text columns need between them to show text, not borders.
+MIN_TEXT_CELLS = 16
+
+
+def too_narrow(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether the fixed columns and the borders leave the text columns almost nothing: a
+    table would then show references and borders only, and records are listed as blocks."""
+    fixed = sum(
+        max([cell_len(c.header), *(cell_len(row[i]) for row in rows)])
+        for i, c in enumerate(columns)
+        if not c.ratio
+    )
+    return width - fixed - (3 * len(columns) + 1) < MIN_TEXT_CELLS
+
+
+def blocks(records: Sequence[Sequence[tuple[str, str]]]) -> str:
+    """Records one after another, each a head line then its labelled fields indented, with no
+    layout to squeeze: what a terminal too narrow for a table gets (it wraps long lines
+    itself). Cells must already be safe (``render.visible``)."""
+    out: list[str] = []
+    for record in records:
+        (_, head), *fields = record
+        out.append(head)
+        out.extend(f"  {label}: {value}" if label else f"  {value}" for label, value in fields)
+    return "\n".join(out) + "\n"
 
 
 def cell_len(text: str) -> int:

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from rich.measure import Measurement
     from rich.text import Text
 
+    from ..store.files import StoreFiles
+
 
 #: Width of the terminal report when it is written to a file rather than a terminal.
 FILE_WIDTH = 100
@@ -740,14 +742,14 @@ def render_report(report: Report, fmt: str) -> str | bytes:
 # --- writing a report file --------------------------------------------------------------------
 
 
-def write_atomic(path: Path, payload: str | bytes) -> None:
-    """Write a report or export file the way the store is written: all of it or none."""
-    from ..store import replace_atomically
+def write_atomic(path: Path, payload: str | bytes, *, store: StoreFiles) -> None:
+    """Write a report or export file the way the store is written, all of it or none, and
+    never over ``store``'s own files (``store.files.write_output``)."""
+    from ..store.files import write_output
 
-    target = path.expanduser()
     if isinstance(payload, str):
         payload = (payload if payload.endswith("\n") else payload + "\n").encode("utf-8")
     try:
-        replace_atomically(target, payload)
+        write_output(path, payload, store=store)
     except OSError as e:
-        raise OutputWriteFailed(f"Could not write {target}: {e.strerror or e}.") from None
+        raise OutputWriteFailed(f"Could not write {path}: {e.strerror or e}.") from None

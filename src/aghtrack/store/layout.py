@@ -1,4 +1,4 @@
-"""How a store file is laid out on disk, checked, and upgraded: part of the store layer.
+"""How a store file is laid out on disk, encoded, parsed and checked: part of the store layer.
 
 The file is one JSON object of TinyDB tables (schema 2), laid out so that a command reads only
 the tables it needs. Commitments live in one table per meeting and block of 500 numbers
@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any, TypeGuard
 
 import orjson
 
-from .errors import CorruptStore, NotUnicode
+from ..errors import CorruptStore, NotUnicode
 
 FORMAT = "aghtrack-store"
 #: 3: commitments are kept as their dated events (``events``); a schema 2 document (a state
@@ -160,6 +161,58 @@ class LazyTables(dict[str, dict[str, Doc]]):
         return self[name] if name in self.names() else {}
 
 
+class Snapshot:
+    """The store's contents as read at one instant. Documents are keyed by TinyDB doc id."""
+
+    def __init__(self, tables: LazyTables, missing: bool = False) -> None:
+        self.tables = tables
+        self.missing = missing
+
+    @property
+    def meta(self) -> Doc:
+        return self.tables["meta"]["1"]
+
+    @property
+    def generation(self) -> int:
+        return int(self.meta.get("generation", 0))
+
+    def docs(self, table: str) -> dict[str, Doc]:
+        return self.tables.get_table(table)
+
+    def table_names(self, kind: str, meeting: str | None = None) -> list[str]:
+        """Tables of one kind (and meeting), oldest block first."""
+        found = []
+        for name in self.tables.names():
+            parts = table_kind(name)
+            if parts and parts[0] == kind and (meeting is None or parts[1] == meeting):
+                found.append(name)
+        return sorted(found, key=sort_key)
+
+    def commitments(self, meeting: str | None = None) -> Iterator[tuple[str, str, Doc]]:
+        """``(table, doc id, document)`` of every commitment (of one meeting), deleted included."""
+        for name in self.table_names(COMMITMENTS, meeting):
+            for doc_id, doc in self.tables[name].items():
+                yield name, doc_id, doc
+
+    def commitment(self, meeting: str, seq: int) -> tuple[str, Doc] | None:
+        name = commitments_table(meeting, seq)
+        doc = self.docs(name).get(str(seq))
+        return (name, doc) if doc is not None else None
+
+    def journal(self) -> Iterator[tuple[int, Doc]]:
+        """Journal entries, newest first."""
+        for name in reversed(self.table_names(JOURNAL)):
+            docs = self.tables[name]
+            for key in sorted(docs, key=int, reverse=True):
+                yield int(key), docs[key]
+
+    def materialise(self) -> Tables:
+        """Every table, loaded (export, import, doctor)."""
+        for name in self.tables.names():
+            self.tables[name]
+        return dict(self.tables)
+
+
 def empty_tables() -> Tables:
     return {"meta": {"1": _empty_meta()}, MEETINGS: {}}
 
@@ -221,7 +274,7 @@ def _read_header(
             and isinstance(entry[0], str)
             and table_kind(entry[0]) is not None
             and entry[0] not in index
-            and all(_is_int(n) and n >= 0 for n in entry[1:])
+            and all(is_int(n) and n >= 0 for n in entry[1:])
         ):
             return StoreDefect(f"its table index has a malformed entry {str(entry)[:60]}")
         name, length, crc = entry
@@ -281,6 +334,64 @@ def merge_counters(meta: Doc, others: Iterator[Doc]) -> bool:
     return moved
 
 
+def counters_json(meta: Doc) -> bytes:
+    """The counters of ``meta`` as kept beside the store (see ``StoreFiles.counters_path``)."""
+    return dumps({k: meta[k] for k in ("last_seq", "last_doc_id", "generation") if k in meta})
+
+
+#: A commitment's reference, a table's name and a counters object, as they appear in the
+#: bytes of a store, a backup or a counters file: legible even when the file is not.
+_REF = re.compile(rb'"ref":"((?:[^"\\]|\\.){1,200})\.(\d{1,10})"')
+_CREATED = re.compile(rb'"commitments/((?:[^"\\]|\\.){1,200})/\d{1,10}":\[([\d,]{1,100000})\]')
+_JOURNAL_ID = re.compile(rb'"(\d{1,10})":\{"at":')
+_COUNTERS = re.compile(rb'"(last_seq|last_doc_id)":(\{[^{}]{0,100000}\})')
+
+
+def counters_in(raw: bytes) -> Doc:
+    """The highest counters legible anywhere in a file's bytes, however damaged: each
+    commitment's reference, each journal block's first entry, and any counters object. A
+    restore takes them with the other sources, so a number is never issued twice."""
+    last_seq: dict[str, int] = {}
+    last_doc_id: dict[str, int] = {}
+
+    def raise_to(counters: dict[str, int], key: str, value: int) -> None:
+        if value > counters.get(key, 0):
+            counters[key] = value
+
+    def meeting(quoted: bytes) -> str | None:
+        try:
+            key = orjson.loads(b'"' + quoted + b'"')
+        except orjson.JSONDecodeError:
+            return None
+        return key if isinstance(key, str) else None
+
+    for m in _REF.finditer(raw):
+        if (key := meeting(m[1])) is not None and int(m[2]) <= MAX_COUNTER:
+            raise_to(last_seq, key, int(m[2]))
+    for m in _CREATED.finditer(raw):
+        numbers = [int(n) for n in m[2].split(b",") if n]
+        if (key := meeting(m[1])) is not None and numbers and max(numbers) <= MAX_COUNTER:
+            raise_to(last_seq, key, max(numbers))
+    for m in _JOURNAL_ID.finditer(raw):
+        if int(m[1]) <= MAX_COUNTER:
+            raise_to(last_doc_id, JOURNAL, int(m[1]))
+    for m in _COUNTERS.finditer(raw):
+        try:
+            found = orjson.loads(m[2])
+        except orjson.JSONDecodeError:
+            continue
+        target = last_seq if m[1] == b"last_seq" else last_doc_id
+        for key, value in found.items() if isinstance(found, dict) else ():
+            if is_int(value) and 0 < value <= MAX_COUNTER:
+                raise_to(target, key, value)
+    return {"last_seq": last_seq, "last_doc_id": last_doc_id}
+
+
+#: No counter legible in a damaged file is believed above this (a garbled digit would
+#: otherwise push the next reference to the billions).
+MAX_COUNTER = 10**9
+
+
 def _damaged_section(name: str, data: bytes) -> StoreDefect:
     if b"\x00" in data:
         return StoreDefect("it holds NUL bytes, as a file cut short by a crash does")
@@ -300,10 +411,10 @@ def _table_from_bytes(name: str, data: bytes | memoryview) -> dict[str, Doc] | S
         if "not valid UTF-8" in str(e):
             return StoreDefect("not UTF-8 text")
         return StoreDefect(f"table '{name}' is not valid JSON: {e}")
-    return _table_defect(name, table) or table
+    return table_defect(name, table) or table
 
 
-def _table_defect(name: str, table: Any) -> StoreDefect | None:
+def table_defect(name: str, table: Any) -> StoreDefect | None:
     if not isinstance(table, dict):
         return StoreDefect(f"table '{name}' is not an object but {_json_type(table)}")
     for doc_id, doc in table.items():
@@ -432,21 +543,26 @@ def _whole_tables(raw: bytes) -> Tables | StoreDefect:
     if defect is not None:
         return defect
     meta.pop("sections", None)  # a JSON tool rewrote the file: the byte ranges are stale
-    names = _SCHEMA_1_TABLES if meta["schema"] == 1 else [n for n in tables if n != "meta"]
-    for name in names:
-        if meta["schema"] > 1 and table_kind(name) is None:
+    if meta["schema"] == 1:
+        from .upgrade import from_schema_1  # only old stores need it
+
+        return from_schema_1(tables)
+    for name in tables:
+        if name == "meta":
+            continue
+        if table_kind(name) is None:
             return StoreDefect(f"it has a table aghtrack does not know, '{name[:40]}'")
-        defect = _table_defect(name, tables.setdefault(name, {}))
+        defect = table_defect(name, tables[name])
         if defect is not None:
             return defect
-    return _from_schema_1(tables) if meta["schema"] == 1 else tables
+    return tables
 
 
 def _meta_defect(meta: Doc) -> StoreDefect | None:
     if meta.get("format") != FORMAT:
         return StoreDefect("it has no aghtrack header")
     schema = meta.get("schema")
-    if not _is_int(schema):
+    if not is_int(schema):
         return StoreDefect("its schema version is missing")
     if schema > SCHEMA:
         return StoreDefect(
@@ -455,82 +571,16 @@ def _meta_defect(meta: Doc) -> StoreDefect | None:
         )
     if schema < 1:
         return StoreDefect(f"unknown schema version {schema}")
-    if "generation" in meta and not _is_int(meta["generation"]):
+    if "generation" in meta and not is_int(meta["generation"]):
         return StoreDefect("its generation counter is not a whole number")
     for counter in ("last_seq", "last_doc_id"):
         value = meta.get(counter, {})
-        if not isinstance(value, dict) or not all(_is_int(v) for v in value.values()):
+        if not isinstance(value, dict) or not all(is_int(v) for v in value.values()):
             return StoreDefect(f"its '{counter}' counters are malformed")
     return None
 
 
-_SCHEMA_1_TABLES = [MEETINGS, COMMITMENTS, JOURNAL]
-
-
-def _from_schema_1(old: Tables) -> Tables | StoreDefect:
-    """A schema 1 store (one table of commitments keyed by arbitrary ids, one journal) in the
-    current layout, its journal rewritten to name the same documents so undo still works.
-    It is written in the new layout by the next change; until then the file is untouched."""
-    meta = {**old["meta"]["1"], "schema": SCHEMA}
-    last_ids = {k: v for k, v in meta.get("last_doc_id", {}).items() if k != COMMITMENTS}
-    tables: Tables = {"meta": {"1": meta}, MEETINGS: old[MEETINGS]}
-    place: dict[str, tuple[str, int]] = {}
-
-    def locate(doc: Any) -> tuple[str, int] | None:
-        meeting, seq = (doc.get("meeting"), doc.get("seq")) if isinstance(doc, dict) else (0, 0)
-        if isinstance(meeting, str) and _is_int(seq):
-            return commitments_table(meeting, seq), seq
-        return None
-
-    for doc_id, doc in old[COMMITMENTS].items():
-        found = locate(doc)
-        if found is None:
-            return StoreDefect(f"commitment entry {doc_id} has no meeting and number")
-        table = tables.setdefault(found[0], {})
-        if str(found[1]) in table:
-            return StoreDefect(f"two commitments are both {doc['meeting']}.{doc['seq']}")
-        table[str(found[1])] = doc
-        place[doc_id] = found
-    entries = old[JOURNAL]
-    for entry in entries.values():
-        before = entry.get("before")
-        images = before.get(COMMITMENTS) if isinstance(before, dict) else None
-        if isinstance(images, dict):
-            for doc_id, image in images.items():
-                if (found := locate(image)) is not None:
-                    place.setdefault(doc_id, found)
-    for key, entry in entries.items():
-        tables.setdefault(journal_table(int(key)), {})[key] = _entry_from_schema_1(entry, place)
-    last_ids[JOURNAL] = max([last_ids.get(JOURNAL, 0), *map(int, entries)])
-    meta["last_doc_id"] = last_ids
-    return tables
-
-
-def _entry_from_schema_1(entry: Doc, place: dict[str, tuple[str, int]]) -> Doc:
-    created, before = entry.get("created"), entry.get("before")
-    if not isinstance(created, dict) or not isinstance(before, dict):
-        return entry  # malformed: left for doctor to report
-    new_created: dict[str, list[Any]] = {}
-    for table, ids in created.items():
-        if table != COMMITMENTS or not isinstance(ids, list):
-            new_created[table] = ids
-            continue
-        for doc_id in ids:
-            # A document not found was created and later undone: nothing left to name.
-            if (found := place.get(str(doc_id))) is not None:
-                new_created.setdefault(found[0], []).append(found[1])
-    new_before: dict[str, Any] = {}
-    for table, images in before.items():
-        if table != COMMITMENTS or not isinstance(images, dict):
-            new_before[table] = images
-            continue
-        for doc_id, image in images.items():
-            if (found := place.get(doc_id)) is not None:
-                new_before.setdefault(found[0], {})[str(found[1])] = image
-    return {**entry, "created": new_created, "before": new_before}
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
+def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -40,6 +40,7 @@ class AghtrackGroup(TyperGroup):
 
         register_quoting_bash()
         return super()._main_shell_completion(*args, **kwargs)
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,

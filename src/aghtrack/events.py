@@ -140,25 +140,49 @@ def new_event_id() -> str:
 # --- state from events ----------------------------------------------------------------------
 
 
-@dataclass
 class _State:
-    text: str = ""
-    kind: Kind = Kind.AGREED
-    owners: tuple[str, ...] = ()
-    support: tuple[str, ...] = ()
-    due: DuePeriod | None = None
-    source: str = ""
-    tags: tuple[str, ...] = ()
-    replaces: tuple[str, ...] = ()
-    status: Status = Status.OPEN
-    status_on: date | None = None
-    status_estimated: str = ""
-    superseded_by: str | None = None
-    evidence: Evidence | None = None
-    notes: list[Note] = field(default_factory=list)
-    deleted: bool = False
-    created: str = ""
-    updated: str = ""
+    """A commitment's fields while its events are replayed, changed in place. A plain class,
+    not a dataclass: it is private, never compared or printed, and a dataclass costs every
+    command ~1 ms to create at import (issue 16)."""
+
+    __slots__ = (
+        "created",
+        "deleted",
+        "due",
+        "evidence",
+        "kind",
+        "notes",
+        "owners",
+        "replaces",
+        "source",
+        "status",
+        "status_estimated",
+        "status_on",
+        "superseded_by",
+        "support",
+        "tags",
+        "text",
+        "updated",
+    )
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.kind = Kind.AGREED
+        self.owners: tuple[str, ...] = ()
+        self.support: tuple[str, ...] = ()
+        self.due: DuePeriod | None = None
+        self.source = ""
+        self.tags: tuple[str, ...] = ()
+        self.replaces: tuple[str, ...] = ()
+        self.status = Status.OPEN
+        self.status_on: date | None = None
+        self.status_estimated = ""
+        self.superseded_by: str | None = None
+        self.evidence: Evidence | None = None
+        self.notes: list[Note] = []
+        self.deleted = False
+        self.created = ""
+        self.updated = ""
 
     def apply(self, e: Event) -> None:
         if e.op in (Op.CREATE, Op.EDIT):

@@ -135,6 +135,8 @@ def _created(doc: Mapping[str, Any]) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Renumbered:
+    """A commitment a merge had to give a new number, and the number it had."""
+
     id: str
     meeting: str
     old: int

@@ -211,6 +211,8 @@ def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A dated progress note on a commitment, and who wrote it."""
+
     on: date
     by: str
     text: str
@@ -218,6 +220,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """What shows a commitment was done: a text, or the commitment that fulfilled it."""
+
     text: str | None
     fulfilled_by: str | None = None
     on: date | None = None
@@ -225,6 +229,8 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
+    """A meeting whose outcomes are tracked; ``key`` is what users type (``9``)."""
+
     key: str
     title: str
     date: date
@@ -239,6 +245,9 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
+    """One commitment as its events make it (``events.fold``); immutable, so a change is
+    a new event, never an edit in place."""
+
     id: str
     meeting: str
     seq: int

@@ -29,7 +29,6 @@ from .errors import (
 from .events import Event, Op, fold, last_setters, new_event_id
 from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
-from .merge import concurrent_edits
 from .model import (
     Commitment,
     Evidence,
@@ -63,6 +62,9 @@ _SUMMARY_WIDTH = 60
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One line of ``aghtrack history``: a journal entry, or an edit another office's
+    concurrent edit overrode."""
+
     seq: int
     at: str
     by: str
@@ -249,6 +251,8 @@ class Tracker:
             c = self._commitment(
                 doc_id, self._resolve(self._snapshot(), ref, include_deleted=True)[2]
             )
+            from .merge import concurrent_edits  # only history needs it
+
             for lost in concurrent_edits(c.events).values():
                 found.append(
                     HistoryEntry(

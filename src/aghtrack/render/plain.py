@@ -21,6 +21,8 @@ MIN_WIDTH = 20
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a plain-text table and how it gives up width."""
+
     header: str
     #: Flexible columns (ratio > 0) wrap; when the table is too wide they give up width in
     #: this ratio, the widest first (as Rich does).

@@ -165,6 +165,9 @@ Cell = str | int | date | None
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a commitments table: its header and how a cell is read from a
+    commitment, the same for every output format."""
+
     name: str
     value: Callable[[Commitment, date], Cell]
     #: Width hint for a spreadsheet, in characters (long text wraps in it).

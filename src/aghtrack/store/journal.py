@@ -59,6 +59,8 @@ def _transaction_db(tables: LazyTables) -> tuple[TinyDB, type[Document]]:
 
 @dataclass
 class JournalEntry:
+    """One transaction as the journal records it: who, when, what, and how to undo it."""
+
     seq: int
     at: str
     by: str

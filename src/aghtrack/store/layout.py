@@ -82,6 +82,8 @@ def sort_key(name: str) -> tuple[int, str, int]:
 
 @dataclass(frozen=True)
 class _Section:
+    """Where a table's JSON lies in the store file, and its checksum."""
+
     offset: int  # of the table's JSON value, from the start of the file
     length: int
     crc: int

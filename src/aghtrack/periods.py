@@ -7,10 +7,9 @@ allows (``due_by``), which is what overdue checks compare against.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import InvalidDate, InvalidPeriod
 
@@ -42,7 +41,10 @@ class DuePeriod:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    # Without the calendar module: its import was a measurable part of start-up (issue 16).
+    if month == 12:
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
 
 
 def _check_year(year: int, raw: str) -> int:

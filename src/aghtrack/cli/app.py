@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import math
 import os
 import sys
@@ -110,6 +109,8 @@ def current_user() -> str:
     name = os.environ.get("AGHTRACK_USER", "").strip()
     if name:
         return name
+    import getpass  # only writes record who made them
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -13,7 +13,6 @@ own on every run), and a test drives real bash to keep it honest across Typer ve
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,6 +29,8 @@ class QuotingBashComplete(BashComplete):
     """Typer's bash completion, each candidate quoted as bash must read it back."""
 
     def format_completion(self, item: Any) -> str:
+        import shlex  # only when completing
+
         return shlex.quote(str(item.value))
 
 

@@ -18,19 +18,10 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from ..model import Commitment, Meeting, Status, commitment_to_dict, meeting_to_dict
-from . import plain
-from .plain import Column
-from .present import (
-    COMMITMENT_COLUMNS,
-    Tone,
-    commitment_rows,
-    due_label,
-    evidence_label,
-    owners_label,
-    status_label,
-    text_cell,
-    tone,
-)
+
+# The presenter (``present``) and the plain table layout (``plain``) are imported by the
+# functions that use them: a write command prints one message and should not pay ~5 ms to
+# load the table machinery (issue 16).
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,6 +29,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ..tracker import HistoryEntry
+    from .plain import Column
 
 # C0 controls but newline, DEL, C1 controls, the line and paragraph separators, every format
 # character (Unicode category Cf: bidi embeddings, overrides and isolates, zero-width marks and
@@ -117,16 +109,21 @@ def meeting_json(meeting: Meeting, counts: dict[Status, int] | None = None) -> s
 # --- tables -------------------------------------------------------------------------------
 
 
-#: How each tone looks in a terminal.
-TONE_STYLE = {Tone.PLAIN: "", Tone.LATE: "bold red", Tone.QUIET: "dim"}
+#: How each tone (``present.Tone``, a StrEnum: its members look up as their values) looks
+#: in a terminal.
+TONE_STYLE = {"plain": "", "late": "bold red", "quiet": "dim"}
 
 
 def status_text(c: Commitment, as_of: date) -> Text:
+    from .present import status_label, tone
+
     return safe_text(status_label(c, as_of), TONE_STYLE[tone(c, as_of)])
 
 
 def commitments_table(commitments: Sequence[Commitment], as_of: date) -> Table:
     from rich.table import Table
+
+    from .present import due_label, owners_label
 
     table = Table(show_lines=False, expand=False)
     # A reference is what users type next: it must never be cut, whatever the width.
@@ -198,6 +195,8 @@ def meeting_detail(meeting: Meeting, counts: dict[Status, int]) -> Table:
 
 
 def commitment_detail(c: Commitment, as_of: date, history: Sequence[HistoryEntry] = ()) -> Table:
+    from .present import evidence_label
+
     table = _fields_table()
     table.add_row("Ref", safe_text(c.ref))
     table.add_row("Id", safe_text(c.id))
@@ -315,27 +314,33 @@ def styled_output() -> bool:
 
 
 def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:
+    from . import plain
+
     if not commitments:
         return
-    rows = [_list_row(c, as_of) for c in commitments]
-    if plain.too_narrow(_LIST_COLUMNS, rows, plain.screen_width()):
+    rows = _list_rows(commitments, as_of)
+    if plain.too_narrow(_list_columns(), rows, plain.screen_width()):
         sys.stdout.write(_blocks(rows))
     elif styled_output():
         print_renderable(commitments_table(commitments, as_of))
     else:
-        sys.stdout.write(plain.table(_LIST_COLUMNS, rows, plain.output_width()))
+        sys.stdout.write(plain.table(_list_columns(), rows, plain.output_width()))
 
 
 def commitments_plain_table(
     commitments: Sequence[Commitment], as_of: date, width: int | None = None
 ) -> str:
     """The list table for a file or pipe: same columns, no colour, laid out without Rich."""
-    rows = [_list_row(c, as_of) for c in commitments]
-    return plain.table(_LIST_COLUMNS, rows, width or plain.output_width())
+    from . import plain
+
+    rows = _list_rows(commitments, as_of)
+    return plain.table(_list_columns(), rows, width or plain.output_width())
 
 
 def _blocks(rows: Sequence[tuple[str, str, str, str, str]]) -> str:
     """The list for a terminal too narrow for its table: one block per commitment."""
+    from . import plain
+
     return plain.blocks(
         [
             [("", f"{ref}  {status}"), ("", text), ("Owners", owners), ("Due", due)]
@@ -344,24 +349,34 @@ def _blocks(rows: Sequence[tuple[str, str, str, str, str]]) -> str:
     )
 
 
-def _list_row(c: Commitment, as_of: date) -> tuple[str, str, str, str, str]:
+def _list_rows(
+    commitments: Iterable[Commitment], as_of: date
+) -> list[tuple[str, str, str, str, str]]:
+    from .present import due_label, owners_label, status_label
+
+    return [
+        (
+            one_line(c.ref),
+            visible(c.text),
+            visible(owners_label(c)),
+            one_line(due_label(c)),
+            status_label(c, as_of),
+        )
+        for c in commitments
+    ]
+
+
+def _list_columns() -> tuple[Column, ...]:
+    """The list table's columns, as the plain layout and the narrow-terminal check see them."""
+    from .plain import Column
+
     return (
-        one_line(c.ref),
-        visible(c.text),
-        visible(owners_label(c)),
-        one_line(due_label(c)),
-        status_label(c, as_of),
+        Column("Ref"),
+        Column("Commitment", ratio=1),
+        Column("Owners", ratio=1),
+        Column("Due"),
+        Column("Status"),
     )
-
-
-#: The list table's columns, as the plain layout and the narrow-terminal check see them.
-_LIST_COLUMNS = (
-    Column("Ref"),
-    Column("Commitment", ratio=1),
-    Column("Owners", ratio=1),
-    Column("Due"),
-    Column("Status"),
-)
 
 
 def commitment_dict(c: Commitment, history: Sequence[HistoryEntry] | None = None) -> dict[str, Any]:
@@ -429,6 +444,8 @@ def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]], bom: bool = 
 
 
 def commitments_csv(commitments: Sequence[Commitment], as_of: date, bom: bool = False) -> str:
+    from .present import COMMITMENT_COLUMNS, commitment_rows, text_cell
+
     return csv_table(
         [column.name for column in COMMITMENT_COLUMNS],
         ([text_cell(v) for v in row] for row in commitment_rows(commitments, as_of)),
@@ -437,6 +454,8 @@ def commitments_csv(commitments: Sequence[Commitment], as_of: date, bom: bool = 
 
 
 def commitments_markdown(commitments: Iterable[Commitment], as_of: date) -> str:
+    from .present import Tone, due_label, owners_label, status_label, tone
+
     lines = ["| Ref | Commitment | Owners | Due | Status |", "|---|---|---|---|---|"]
     for c in commitments:
         status = md_cell(status_label(c, as_of))

@@ -309,9 +309,7 @@ def replace_atomically(
     tmp: str | None = None
     pieces = [data] if isinstance(data, bytes | bytearray) else data
     try:
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = _new_temp_file(directory, path.name)
         with os.fdopen(fd, "wb") as f:
             for piece in pieces:
                 f.write(piece)
@@ -327,6 +325,27 @@ def replace_atomically(
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _new_temp_file(directory: Path, name: str) -> tuple[int, str]:
+    """A new, private temp file ``.NAME.RANDOM.tmp`` in ``directory``, as ``tempfile.mkstemp``
+    makes one (exclusive create, mode 0600, no link followed), without importing tempfile and
+    random on every write (~1 ms, issue 16)."""
+    flags = (
+        os.O_RDWR
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temp file name", str(directory))
 
 
 def _file_mode(path: Path) -> int:

@@ -250,3 +250,51 @@ def test_a_state_without_events_stands_for_the_events_it_implies() -> None:
     undated = replace(state, evidence=None, status=Status.DROPPED)
     status = legacy_events(undated)[1]
     assert status.on == date(2016, 3, 22) and "not recorded" in status.estimated
+
+
+# --- the dict shape and the report's since section, rule by rule ---------------------------------
+
+
+def _legacy_doc() -> dict[str, object]:
+    return {
+        "id": "44545c06-c462-4f4a-9aab-f9a94155ea5a",
+        "meeting": "9",
+        "seq": 2,
+        "text": "Hold a roundtable",
+        "status": "done",
+        "evidence": {"text": "Held", "fulfilled_by": None, "on": "2015-12-04"},
+        "created": "2016-03-22T00:00:00Z",
+    }
+
+
+def test_a_document_without_events_is_read_as_of_a_day_too() -> None:
+    assert commitment_from_dict(_legacy_doc(), date(2015, 12, 3)).status is Status.OPEN
+    assert commitment_from_dict(_legacy_doc(), date(2015, 12, 4)).status is Status.DONE
+    assert commitment_from_dict(_legacy_doc()).status_on == date(2015, 12, 4)
+    assert commitment_to_dict(commitment_from_dict(_legacy_doc()))["status_on"] == "2015-12-04"
+
+
+def test_events_that_are_not_a_list_are_refused() -> None:
+    with pytest.raises(TypeError, match="'events' must be a list"):
+        commitment_from_dict({**_legacy_doc(), "events": "create"})
+
+
+def test_the_report_keeps_its_since_day_and_only_its_own_meetings_changes(tmp_path: Path) -> None:
+    from aghtrack.changes import Change, What
+    from aghtrack.report import build_report
+
+    with pinned_today(TODAY):
+        tracker = new_tracker(tmp_path)
+        meeting = tracker.meeting("9")
+        mine = Change("9.1", date(2015, 12, 4), What.NOTE, "held")
+        other = Change("10.1", date(2015, 12, 4), What.NOTE, "elsewhere")
+        found = build_report(
+            meeting,
+            tracker.commitments(),
+            TODAY,
+            since=HELD,
+            changes=[mine, other],
+        )
+    assert found.since == HELD and found.changes == (mine,)
+    assert any("Changes since 2015-05-06" in line for line in found.method)
+    assert build_report(meeting, [], TODAY).since is None

@@ -284,7 +284,7 @@ def _xlsx_event(c: Commitment, e: Event) -> list[XlsxCell]:
         d["op"],
         e.on,
         d["at"],
-        d["by"],
+        e.by,
         d.get("status"),
         d.get("superseded_by"),
         d.get("text"),

@@ -12,6 +12,7 @@ import pytest
 
 from aghtrack.errors import CorruptStore, NothingToUndo, StoreBusy
 from aghtrack.store import Store
+from aghtrack.store.files import LockTimeout, hold_lock
 from aghtrack.store.layout import SCHEMA
 
 
@@ -151,6 +152,22 @@ def test_a_killed_lock_holder_never_blocks_the_next_writer(store_path: Path) -> 
     write_one(Store(store_path, lock_timeout=2), {"after": True})
     docs = Store(store_path).load().docs("meetings")
     assert list(docs.values()) == [{"after": True}]  # the killed holder's write never landed
+
+
+def test_our_lock_excludes_a_second_holder_until_the_first_lets_go(tmp_path: Path) -> None:
+    # flock locks belong to an open file, so a second descriptor conflicts even in one
+    # process: the waiter gives up after its timeout, then gets the lock once it is closed.
+    lock = tmp_path / "store.json.lock"
+    first = hold_lock(lock, 0)
+    try:
+        started = time.monotonic()
+        with pytest.raises(LockTimeout):
+            hold_lock(lock, 0.2)
+        assert 0.2 <= time.monotonic() - started < 5
+    finally:
+        os.close(first)
+    os.close(hold_lock(lock, 0))
+    assert lock.exists()  # the file stays; it is never the lock itself
 
 
 def test_undo_reverts_inserts_and_replacements_and_never_reissues_ids(store_path: Path) -> None:

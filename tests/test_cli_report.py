@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -411,3 +412,28 @@ def test_a_meeting_with_no_commitments_still_reports(meeting9: Tracker, cli: Cli
     assert payload["summary"]["total"] == 0 and payload["summary"]["done_share"] is None  # type: ignore[index]
     for fmt in ("table", "md", "html", "csv"):
         assert report(cli, "-f", fmt)
+
+
+def test_a_report_to_a_file_or_pipe_is_laid_out_without_rich(review: Tracker) -> None:
+    """Off a terminal the report is plain text, laid out by ``render.plain``: Rich's console
+    and its rendering cost about 0.1 s a report (issue 16)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "aghtrack", "report", "-m", "9", "--since", "9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "100", "AGHTRACK_TODAY": AS_OF},
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "aghtrack.render.report" in imported
+    # Only Rich's cell-width tables (for wide characters), never its console or tables.
+    assert not {m for m in imported if m in ("rich.console", "rich.table", "rich.text")}
+    out = done.stdout
+    for needle in ("Progress review: Ninth AHG SOM", "Who owes what (by lead)", "9.4"):
+        assert needle in out
+    assert all(len(line) <= 100 for line in out.splitlines())

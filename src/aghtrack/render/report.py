@@ -542,6 +542,24 @@ def _legend() -> str:
     )
 
 
+def html_head(title: str, css: str) -> list[str]:
+    """The start of every HTML paper, up to ``<body>``: one self-contained page."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # No network: nothing may load, even if a future edit adds a URL by mistake.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{h(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
 def html_report(report: Report) -> str:
     """One self-contained page: inline CSS, no script, no external resource."""
     share = report.done_share or 0.0
@@ -558,18 +576,7 @@ def html_report(report: Report) -> str:
     cards = [m for m in measures if m.label not in STATUS_TITLE.values()]
     css = page_css(running_header(report, report_title(report)))
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # No network: nothing may load, even if a future edit adds a URL by mistake.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{h(report_title(report))} (as of {h(meta['As of'])})</title>",
-        f"<style>{css}</style>",
-        "</head>",
-        "<body>",
+        *html_head(f"{report_title(report)} (as of {meta['As of']})", css),
         "<header>",
         f"<h1>{h(report_title(report))}</h1>",
         f'<p class="meta">{line}</p>',

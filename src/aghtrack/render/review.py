@@ -34,7 +34,7 @@ from .present import (
     text_cell,
     tone,
 )
-from .report import h, page_css
+from .report import h, html_head, page_css
 
 
 def _as_of_line(review: Review) -> str:
@@ -172,17 +172,9 @@ def html_review(review: Review) -> str:
     still_open, closed, information = review_sections(review)
     title = review_title(review)
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{h(title)} (as of {review.as_of.isoformat()})</title>",
-        f"<style>{page_css(running_header(review, title))}</style>",
-        "</head>",
-        "<body>",
+        *html_head(
+            f"{title} (as of {review.as_of.isoformat()})", page_css(running_header(review, title))
+        ),
         "<header>",
         f"<h1>{h(title)}</h1>",
         f'<p class="meta">{h(meeting_line(review))}</p>',

@@ -408,8 +408,9 @@ def commitment_from_dict(d: Mapping[str, Any], upto: date | None = None) -> Comm
     errors naming where it came from."""
     from .events import event_from_dict, fold, legacy_events
 
+    raw_id = d["id"]
     identity = (
-        str(uuid.UUID(str(d["id"]))),
+        raw_id if type(raw_id) is str and _CANONICAL_UUID.fullmatch(raw_id) else _uuid(raw_id),
         normalise_meeting_key(str(d["meeting"])),
         check_seq(d["seq"]),
     )
@@ -419,6 +420,13 @@ def commitment_from_dict(d: Mapping[str, Any], upto: date | None = None) -> Comm
             raise TypeError("'events' must be a list")
         return fold(identity, [event_from_dict(e) for e in raw_events], upto)
     return fold(identity, legacy_events(_state_from_dict(d)), upto)
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _uuid(raw: Any) -> str:
+    return str(uuid.UUID(str(raw)))
 
 
 def _state_from_dict(d: Mapping[str, Any]) -> Commitment:

@@ -192,7 +192,7 @@ class _State:
             for name, value in e.changes.items():
                 setattr(self, name, value)
             if e.op is Op.CREATE:
-                self.created = _seconds(e.at)
+                self.created = e.at
         elif e.op is Op.STATUS and e.status is not None:
             self.status = e.status
             self.status_on = e.on
@@ -204,7 +204,10 @@ class _State:
             self.notes.append(e.note)
         elif e.op is Op.DELETE:
             self.deleted = True
-        self.updated = max(self.updated, _seconds(e.at))
+        # Kept as recorded; ``fold`` cuts both to the second (the latest stamp is the same
+        # whether compared before or after the cut).
+        if e.at > self.updated:
+            self.updated = e.at
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
@@ -226,9 +229,10 @@ def fold(
     when None) make it."""
     kept = tuple(ordered(events))
     state = _State()
+    apply = state.apply
     for e in kept:
-        if upto is None or e.dated_by(upto):
-            state.apply(e)
+        if upto is None or e.on is None or e.on <= upto:
+            apply(e)
     id_, meeting, seq = identity
     return Commitment(
         id=id_,
@@ -244,8 +248,8 @@ def fold(
         notes=tuple(state.notes),
         evidence=state.evidence,
         tags=state.tags,
-        created=state.created,
-        updated=state.updated,
+        created=_seconds(state.created),
+        updated=_seconds(state.updated),
         deleted=state.deleted,
         events=kept,
         superseded_by=state.superseded_by,

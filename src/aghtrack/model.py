@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -136,8 +137,10 @@ def check_transition(current: Status, new: Status, ref: str) -> None:
         )
 
 
+@lru_cache(maxsize=1024)
 def normalise_meeting_key(raw: str) -> str:
-    """Meeting keys are what users type (``9``, ``manila-2015``): short, lowercase, no dots."""
+    """Meeting keys are what users type (``9``, ``manila-2015``): short, lowercase, no dots.
+    Remembered: every commitment read names its meeting."""
     key = raw.strip().lower()
     if not _MEETING_KEY.fullmatch(key):
         raise InvalidMeetingKey(

@@ -62,3 +62,40 @@ def test_the_full_help_still_lists_every_command() -> None:
     # Hidden commands (the git merge driver) are for programs, not people.
     shown = [name for name, command in registered_names() if not getattr(command, "hidden", False)]
     assert all(name in done.stdout for name in shown)
+
+
+def test_every_command_is_found_in_the_module_that_registers_it() -> None:
+    from aghtrack.cli import COMMAND_MODULES
+
+    registered = {}
+    for name, command in registered_names():
+        callback = getattr(command, "callback", None) or getattr(
+            getattr(command, "typer_instance", None), "registered_callback", None
+        )
+        module = getattr(callback, "__module__", "") if callback else ""
+        registered[name] = module.rpartition(".")[2]
+    assert set(registered) == set(COMMAND_MODULES)
+    assert {n: m for n, m in registered.items() if m} == {
+        n: COMMAND_MODULES[n] for n, m in registered.items() if m
+    }
+
+
+def test_a_command_imports_only_its_own_command_module() -> None:
+    probe = (
+        "import sys, io, contextlib\n"
+        "sys.argv = ['aghtrack', 'list', '--help']\n"
+        "from aghtrack.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('aghtrack.cli.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-300:]
+    imported = set(done.stdout.split())
+    assert "aghtrack.cli.actions" in imported
+    assert not imported & {"aghtrack.cli.draft", "aghtrack.cli.sync", "aghtrack.cli.report"}

@@ -18,7 +18,8 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="backslashreplace")
-    from .cli import app, invoked_command, only
+    from .cli import invoked_command, only
+    from .cli.app import app
 
     try:
         with only(invoked_command(sys.argv[1:])):

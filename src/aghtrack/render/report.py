@@ -9,6 +9,7 @@ format's one escaping helper: ``safe_text``/``visible`` for the terminal, ``h`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,11 +94,9 @@ class _ShareBar:
         return Measurement(width, width)
 
 
-def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableType:
-    """The report as Rich renderables: fits 100 columns and wraps, never cuts, at 80.
-
-    ``plain_table``: the commitments table (hundreds of rows for a large meeting; Rich takes
-    ~2 ms a row here) laid out by ``plain`` instead, for output that is not a terminal."""
+def terminal_report(report: Report) -> RenderableType:
+    """The report as Rich renderables, for a terminal: fits 100 columns and wraps, never cuts,
+    at 80. Output that is not a terminal gets ``plain_report``."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -182,8 +181,6 @@ def terminal_report(report: Report, *, plain_table: bool = False) -> RenderableT
     parts.append(Text())
     if not report.commitments:
         parts.append(Text(NO_COMMITMENTS))
-    elif plain_table:
-        parts += [Text("Commitments", style="italic"), _Preformatted(_plain_commitments(report))]
     else:
         parts.append(commitments)
     parts += [Text(), Text(METHOD_HEADING, style="bold"), notes]
@@ -313,20 +310,6 @@ def _plain_commitments(report: Report) -> str:
             )
         )
     return plain.table(columns, rows, plain.output_width(), rules=True)
-
-
-class _Preformatted:
-    """Lines already laid out (and made safe): Rich passes them through as they are."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.segment import Segment
-
-        for line in self.lines:
-            yield Segment(line)
-            yield Segment.line()
 
 
 def _commitment_cell(c: Commitment) -> Text:
@@ -560,6 +543,21 @@ def html_head(title: str, css: str) -> list[str]:
     ]
 
 
+def html_tail(heading: str, method: Iterable[str]) -> list[str]:
+    """The end of every HTML paper: how it counted, then the page closed."""
+    return [
+        '<section id="method" aria-labelledby="method-h">',
+        f'<h2 id="method-h">{h(heading)}</h2>',
+        '<ul class="method">',
+        *(f"<li>{h(sentence)}</li>" for sentence in method),
+        "</ul>",
+        "</section>",
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+
+
 def html_report(report: Report) -> str:
     """One self-contained page: inline CSS, no script, no external resource."""
     share = report.done_share or 0.0
@@ -622,18 +620,7 @@ def html_report(report: Report) -> str:
         '<h2 id="commitments-h">Commitments</h2>',
     ]
     out.append(_commitments_table(report) if report.commitments else f"<p>{h(NO_COMMITMENTS)}</p>")
-    out += [
-        "</section>",
-        '<section id="method" aria-labelledby="method-h">',
-        f'<h2 id="method-h">{h(METHOD_HEADING)}</h2>',
-        '<ul class="method">',
-        *(f"<li>{h(sentence)}</li>" for sentence in report.method),
-        "</ul>",
-        "</section>",
-        "</main>",
-        "</body>",
-        "</html>",
-    ]
+    out += ["</section>", *html_tail(METHOD_HEADING, report.method)]
     return "\n".join(part for part in out if part) + "\n"
 
 

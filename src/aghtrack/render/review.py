@@ -34,7 +34,7 @@ from .present import (
     text_cell,
     tone,
 )
-from .report import h, html_head, page_css
+from .report import h, html_head, html_tail, page_css
 
 
 def _as_of_line(review: Review) -> str:
@@ -205,17 +205,7 @@ def html_review(review: Review) -> str:
         out.append("</ul>")
     else:
         out.append(f"<p>{h(information.empty)}</p>")
-    out += [
-        "</section>",
-        *_section("method", REVIEW_METHOD_HEADING),
-        '<ul class="method">',
-        *(f"<li>{h(sentence)}</li>" for sentence in review.method),
-        "</ul>",
-        "</section>",
-        "</main>",
-        "</body>",
-        "</html>",
-    ]
+    out += ["</section>", *html_tail(REVIEW_METHOD_HEADING, review.method)]
     return "\n".join(out) + "\n"
 
 

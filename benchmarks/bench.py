@@ -674,6 +674,14 @@ def tree_state(directory: Path) -> dict[tuple[int, int], tuple[int, int]]:
     return state
 
 
+def changed_sizes(
+    before: dict[tuple[int, int], tuple[int, int]], after: dict[tuple[int, int], tuple[int, int]]
+) -> list[int]:
+    """Sizes of the files in ``after`` that are new or whose size or mtime changed. Keyed by
+    inode, so a backup made by hard link (a new name, no new bytes) counts nothing."""
+    return [size for key, (mtime, size) in after.items() if before.get(key) != (mtime, size)]
+
+
 def measure_traffic(pair: Pair, env: dict[str, str], ds: DataSet) -> None:
     """One more run of a writing command, untimed, from the pristine data: what it wrote."""
     assert pair.ag is not None
@@ -692,8 +700,7 @@ def measure_traffic(pair: Pair, env: dict[str, str], ds: DataSet) -> None:
             err.seek(0)
             message = err.read().decode(errors="replace").strip()
             print(f"  ! traffic of {pair.name}: exit {done.returncode}: {message}", file=sys.stderr)
-    after = tree_state(directory)
-    changed = [size for key, (mtime, size) in after.items() if before.get(key) != (mtime, size)]
+    changed = changed_sizes(before, tree_state(directory))
     pair.traffic = Traffic(done.returncode, json.loads(raw) if raw else {}, len(changed),
                            sum(changed))  # fmt: skip
     restore(ds)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,15 @@ def bench() -> ModuleType:
     return module
 
 
+@pytest.fixture
+def small(bench: ModuleType, tmp_path: Path) -> tuple[Path, Any]:
+    """A 40-commitment bench store, written as the bench writes its own, and its record."""
+    store = tmp_path / "ag" / "store.json"
+    record = bench.generate(40)
+    bench.write_aghtrack(record, store)
+    return store, record
+
+
 def probe(
     bench: ModuleType, store: Path, tmp_path: Path, *args: str
 ) -> tuple[dict[str, int], bytes]:
@@ -50,11 +60,9 @@ def probe(
 
 
 def test_probe_counts_a_read_only_command_as_exactly_its_output(
-    bench: ModuleType, tmp_path: Path
+    bench: ModuleType, small: tuple[Path, Any], tmp_path: Path
 ) -> None:
-    store = tmp_path / "ag" / "store.json"
-    record = bench.generate(40)
-    bench.write_aghtrack(record, store)
+    store, record = small
     ref = record.commitments[0].ref
     before = bench.tree_state(store.parent)
 
@@ -66,11 +74,9 @@ def test_probe_counts_a_read_only_command_as_exactly_its_output(
 
 
 def test_probe_counts_a_note_and_the_cross_check_sees_the_changed_store(
-    bench: ModuleType, tmp_path: Path
+    bench: ModuleType, small: tuple[Path, Any], tmp_path: Path
 ) -> None:
-    store = tmp_path / "ag" / "store.json"
-    record = bench.generate(40)
-    bench.write_aghtrack(record, store)
+    store, record = small
     text = "Concept note circulated to every member for comment"
     before = bench.tree_state(store.parent)
 

@@ -566,3 +566,54 @@ def _legacy_status_date(c: Commitment) -> tuple[date | None, str]:
         except BadInput:
             pass
     return None, "date not recorded; taken as the meeting's date"
+
+
+# --- what a review needs to know, without building the commitment ---------------------------
+
+
+def standing(raw_events: Any, upto: date) -> tuple[bool, Kind, Status, date | None] | None:
+    """``(deleted, kind, status, status_on)`` of a stored commitment from its events in the
+    dict shape: whether any event deletes it (whatever its date), and its kind and status
+    (with the day that status was set) at the end of ``upto``, as ``fold`` would make them.
+    The review paper reads every commitment of up to a hundred meetings and shows about half:
+    this tells which, at a tenth of the cost of building each one. None when the events are
+    not in the shape this reads; the caller then builds the commitment, which says what is
+    wrong with them."""
+    if type(raw_events) is not list or not raw_events:
+        return None
+    try:
+        return _standing(raw_events, upto)
+    except (BadInput, KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, date | None] | None:
+    deleted = False
+    kind, kind_order = Kind.AGREED, None
+    status, status_on, status_order = Status.OPEN, None, None
+    for d in raw_events:
+        if type(d) is not dict:
+            return None
+        op, raw_on, at, id_ = d.get("op"), d.get("on"), d.get("at", ""), d.get("id")
+        if type(at) is not str or type(id_) is not str or not _CANONICAL_UUID.fullmatch(id_):
+            return None
+        on = None if raw_on is None else _day(raw_on)
+        if op == "delete":
+            deleted = True
+            continue
+        if on is not None and on > upto:
+            continue
+        order = (0 if op == "create" else 1, on or date.min, at, id_)
+        if op in ("create", "edit"):
+            changes = d.get("set")
+            if type(changes) is not dict:
+                return None
+            if op == "create" or "kind" in changes:
+                if kind_order is None or order >= kind_order:
+                    kind, kind_order = _kind(changes.get("kind", Kind.AGREED.value)), order
+        elif op == "status":
+            if status_order is None or order >= status_order:
+                status, status_on, status_order = _status(d["status"]), on, order
+        elif op != "note":
+            return None
+    return deleted, kind, status, status_on

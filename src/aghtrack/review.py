@@ -20,9 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .events import as_of as state_as_of
 from .listing import SortKey, meeting_order, sort_commitments
-from .model import CLOSED, Commitment, Meeting
+from .model import CLOSED, INFORMATIONAL, Commitment, Kind, Meeting, Status
 
 
 @dataclass(frozen=True)
@@ -72,43 +71,63 @@ def earlier_meetings(meeting: Meeting, meetings: Iterable[Meeting], series: str)
     )
 
 
-def build_review(
-    meeting: Meeting,
-    meetings: Iterable[Meeting],
-    commitments: Iterable[Commitment],
-    as_of: date,
-    *,
-    series: str | None = None,
-) -> Review:
-    """The review paper of ``meeting``; ``commitments`` with all their events (any meeting:
-    those of meetings outside the review are left out here)."""
+@dataclass(frozen=True)
+class Scope:
+    """Which meetings a review paper covers, and which of their commitments it shows: known
+    before a single commitment is read, so the reader parses only those meetings' tables and
+    builds only the commitments some section shows (half of them, at 100,000)."""
+
+    meeting: Meeting
+    as_of: date
+    series: str
+    earlier: tuple[Meeting, ...]
+    previous: Meeting | None
+
+    def shows(self, meeting: str, kind: Kind, status: Status, status_on: date | None) -> bool:
+        """Whether a live commitment of an earlier meeting, with this kind and status (set
+        on ``status_on``) as of the review's day, appears in any section of the paper."""
+        if kind in INFORMATIONAL:
+            return self.previous is not None and meeting == self.previous.key
+        return status not in CLOSED or _closed_since(self.previous, status_on)
+
+
+def _closed_since(previous: Meeting | None, status_on: date | None) -> bool:
+    return previous is None or (status_on is not None and status_on > previous.date)
+
+
+def review_scope(
+    meeting: Meeting, meetings: Iterable[Meeting], as_of: date, *, series: str | None = None
+) -> Scope:
     chosen = meeting.series if series is None else series
-    earlier = [m for m in earlier_meetings(meeting, meetings, chosen) if m.date <= as_of]
-    previous = earlier[-1] if earlier else None
+    earlier = tuple(m for m in earlier_meetings(meeting, meetings, chosen) if m.date <= as_of)
+    return Scope(meeting, as_of, chosen, earlier, earlier[-1] if earlier else None)
+
+
+def build_review(scope: Scope, states: Iterable[Commitment]) -> Review:
+    """The review paper of ``scope``; ``states`` are live commitments as of its day (any
+    meeting: those of meetings outside the review are left out here)."""
+    earlier, previous = scope.earlier, scope.previous
     keys = {m.key for m in earlier}
-    states = [state_as_of(c, as_of) for c in commitments if c.meeting in keys and not c.deleted]
-    states = sort_commitments(states, SortKey.MEETING)
-    grouped = []
-    for m in earlier:
-        group = tuple(c for c in states if c.meeting == m.key and c.is_open)
-        if group:
-            grouped.append((m, group))
+    chosen = sort_commitments((c for c in states if c.meeting in keys), SortKey.MEETING)
+    still_open: dict[str, list[Commitment]] = {}
+    for c in chosen:
+        if c.is_open:
+            still_open.setdefault(c.meeting, []).append(c)
+    grouped = [(m, tuple(still_open[m.key])) for m in earlier if m.key in still_open]
     closed = tuple(
         c
-        for c in states
-        if c.is_work
-        and c.status in CLOSED
-        and (previous is None or (c.status_on is not None and c.status_on > previous.date))
+        for c in chosen
+        if c.is_work and c.status in CLOSED and _closed_since(previous, c.status_on)
     )
     informational = tuple(
-        c for c in states if previous is not None and c.meeting == previous.key and not c.is_work
+        c for c in chosen if previous is not None and c.meeting == previous.key and not c.is_work
     )
     return Review(
-        meeting=meeting,
-        as_of=as_of,
-        series=chosen,
+        meeting=scope.meeting,
+        as_of=scope.as_of,
+        series=scope.series,
         previous=previous,
-        earlier=tuple(earlier),
+        earlier=earlier,
         open=tuple(grouped),
         closed_since=closed,
         informational=informational,

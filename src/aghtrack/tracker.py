@@ -50,7 +50,7 @@ from .model import (
 )
 from .periods import DuePeriod, parse_date
 from .store import JournalEntry, Store, Transaction
-from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
 
 if TYPE_CHECKING:
     from .report import Report
@@ -189,18 +189,30 @@ class Tracker:
         )
 
     def review(self, key: str, *, as_of: date | None = None, series: str | None = None) -> Review:
-        """The review paper of a meeting, as of its own date unless ``as_of`` says otherwise."""
-        from .review import build_review
+        """The review paper of a meeting, as of its own date unless ``as_of`` says otherwise.
+        Only the tables of the earlier meetings it covers are read, and of their commitments
+        only those the paper shows are built (``events.standing`` tells which from the stored
+        events), each once, as of the paper's day."""
+        from .events import standing
+        from .review import build_review, review_scope
 
         meeting = self.meeting(key)
-        when = as_of or meeting.date
-        return build_review(
-            meeting,
-            self.meetings(),
-            self.record(as_of=when, everything=True),
-            when,
-            series=series,
-        )
+        scope = review_scope(meeting, self.meetings(), as_of or meeting.date, series=series)
+        when = scope.as_of
+        snapshot = self._snapshot()
+        shown = []
+        with no_gc():
+            for m in scope.earlier:
+                for _, doc_id, doc in snapshot.commitments(m.key):
+                    known = standing(doc.get("events"), when)
+                    if known is not None and (
+                        known[0] or not scope.shows(m.key, *known[1:])
+                    ):
+                        continue
+                    c = self._commitment(doc_id, doc, when)
+                    if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
+                        shown.append(c)
+        return build_review(scope, shown)
 
     def since_date(self, raw: str) -> date:
         """``--since`` takes a date or a meeting key (meaning that meeting's date)."""

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -18,6 +19,8 @@ from rich.console import Console
 from aghtrack import render
 from aghtrack.model import Commitment
 from aghtrack.render import plain
+
+from ._safety import scaled
 
 COLUMNS = [plain.Column("Ref"), plain.Column("Text", ratio=1), plain.Column("Who", ratio=1)]
 #: The report's shape: weighted ratios and a capped column.
@@ -222,3 +225,70 @@ def test_output_width_is_the_width_rich_would_use(
     monkeypatch.setattr(os, "get_terminal_size", terminal_size)
     assert plain.output_width() == expected
     assert Console(file=io.StringIO()).width == expected
+
+
+# --- the fast paths lay a table out exactly as the general one ---------------------------------
+
+
+def _general_row(
+    out: list[str],
+    columns: list[plain.Column],
+    row: tuple[str, ...],
+    widths: list[int],
+    bar: str,
+    bottom: bool = False,
+) -> None:
+    """Every cell wrapped and measured, line by line: the layout before the fast paths."""
+    cells = [
+        plain.wrap(cell, w) if c.ratio else [cell]
+        for cell, c, w in zip(row, columns, widths, strict=True)
+    ]
+    height = max(len(lines) for lines in cells)
+    if bottom:
+        cells = [[""] * (height - len(lines)) + lines for lines in cells]
+    for n in range(height):
+        parts = (
+            f" {(line := lines[n] if n < len(lines) else '')}{' ' * (w - plain.cell_len(line))} "
+            for lines, w in zip(cells, widths, strict=True)
+        )
+        out.append(bar + bar.join(parts) + bar)
+
+
+def _general_table(
+    columns: list[plain.Column], rows: list[tuple[str, str, str]], width: int, rules: bool
+) -> str:
+    widths = plain._widths(columns, rows, width)
+    out = ["┏" + "┳".join("━" * (w + 2) for w in widths) + "┓"]
+    _general_row(out, columns, tuple(c.header for c in columns), widths, "┃", bottom=True)
+    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
+    for n, row in enumerate(rows):
+        if rules and n:
+            out.append("├" + "┼".join("─" * (w + 2) for w in widths) + "┤")
+        _general_row(out, columns, row, widths, "│")
+    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
+    return "\n".join(out) + "\n"
+
+
+_cell_text = st.one_of(
+    st.text(st.sampled_from("ab cd\n"), max_size=40),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),
+    st.from_regex(r"[A-Za-z][A-Za-z ,.]{0,60}[a-z]", fullmatch=True),
+)
+
+
+@settings(max_examples=scaled(300, 60), deadline=None)
+@given(
+    rows=st.lists(st.tuples(_cell_text, _cell_text, _cell_text), min_size=1, max_size=6),
+    width=st.integers(min_value=20, max_value=130),
+    rules=st.booleans(),
+    headers=st.tuples(_cell_text, _cell_text, _cell_text),
+)
+def test_fast_table_paths_lay_out_exactly_as_the_general_one(
+    rows: list[tuple[str, str, str]], width: int, rules: bool, headers: tuple[str, str, str]
+) -> None:
+    """One-line ASCII cells skip wrapping and rows of one line skip the line loop: the table
+    must come out byte for byte as when every cell is wrapped and padded one line at a time."""
+    columns = [replace(c, header=h) for c, h in zip(WEIGHTED, headers, strict=True)]
+    assert plain.table(columns, rows, width, rules=rules) == _general_table(
+        columns, rows, width, rules
+    )

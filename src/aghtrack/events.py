@@ -608,9 +608,10 @@ def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, da
             changes = d.get("set")
             if type(changes) is not dict:
                 return None
-            if op == "create" or "kind" in changes:
-                if kind_order is None or order >= kind_order:
-                    kind, kind_order = _kind(changes.get("kind", Kind.AGREED.value)), order
+            if (op == "create" or "kind" in changes) and (
+                kind_order is None or order >= kind_order
+            ):
+                kind, kind_order = _kind(changes.get("kind", Kind.AGREED.value)), order
         elif op == "status":
             if status_order is None or order >= status_order:
                 status, status_on, status_order = _status(d["status"]), on, order

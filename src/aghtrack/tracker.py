@@ -205,9 +205,7 @@ class Tracker:
             for m in scope.earlier:
                 for _, doc_id, doc in snapshot.commitments(m.key):
                     known = standing(doc.get("events"), when)
-                    if known is not None and (
-                        known[0] or not scope.shows(m.key, *known[1:])
-                    ):
+                    if known is not None and (known[0] or not scope.shows(m.key, *known[1:])):
                         continue
                     c = self._commitment(doc_id, doc, when)
                     if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):

@@ -190,9 +190,12 @@ class Tracker:
 
     def review(self, key: str, *, as_of: date | None = None, series: str | None = None) -> Review:
         """The review paper of a meeting, as of its own date unless ``as_of`` says otherwise.
-        Only the tables of the earlier meetings it covers are read, and of their commitments
-        only those the paper shows are built (``events.standing`` tells which from the stored
-        events), each once, as of the paper's day."""
+
+        It reads up to the whole record, so it costs what it shows (issue 16): only the tables
+        of the earlier meetings it covers are parsed, each let go once read (at 100,000
+        commitments, holding them all took 120 MB); of their commitments only those some
+        section shows are built (``events.standing`` tells which from the stored events), each
+        once, as of the paper's day."""
         from .events import standing
         from .review import build_review, review_scope
 
@@ -200,6 +203,8 @@ class Tracker:
         scope = review_scope(meeting, self.meetings(), as_of or meeting.date, series=series)
         when = scope.as_of
         snapshot = self._snapshot()
+        # The snapshot loses the tables let go: the next read loads the store again.
+        self._cached = None
         shown = []
         with no_gc():
             for m in scope.earlier:
@@ -208,8 +213,11 @@ class Tracker:
                     if known is not None and (known[0] or not scope.shows(m.key, *known[1:])):
                         continue
                     c = self._commitment(doc_id, doc, when)
+                    # Deleted at any date is deleted at every date (a correction of the record).
                     if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
                         shown.append(c)
+                for name in snapshot.table_names(COMMITMENTS, m.key):
+                    snapshot.tables.pop(name, None)
         return build_review(scope, shown)
 
     def since_date(self, raw: str) -> date:

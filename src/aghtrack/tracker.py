@@ -50,7 +50,7 @@ from .model import (
 )
 from .periods import DuePeriod, parse_date
 from .store import JournalEntry, Store, Transaction
-from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc, table_kind
 
 if TYPE_CHECKING:
     from .report import Report
@@ -203,20 +203,26 @@ class Tracker:
         scope = review_scope(meeting, self.meetings(), as_of or meeting.date, series=series)
         when = scope.as_of
         snapshot = self._snapshot()
-        # The snapshot loses the tables let go: the next read loads the store again.
-        self._cached = None
+        # Forget this version of the store: its tables are let go below, and its bytes (55 MB
+        # at 100,000 commitments) can go before the paper is laid out. The next read loads it.
+        self._cached = self._meetings = None
+        tables: dict[str, list[str]] = {}
+        for name in snapshot.table_names(COMMITMENTS):
+            kind = table_kind(name)
+            if kind is not None:
+                tables.setdefault(kind[1], []).append(name)
         shown = []
         with no_gc():
             for m in scope.earlier:
-                for _, doc_id, doc in snapshot.commitments(m.key):
-                    known = standing(doc.get("events"), when)
-                    if known is not None and (known[0] or not scope.shows(m.key, *known[1:])):
-                        continue
-                    c = self._commitment(doc_id, doc, when)
-                    # Deleted at any date is deleted at every date (a correction of the record).
-                    if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
-                        shown.append(c)
-                for name in snapshot.table_names(COMMITMENTS, m.key):
+                for name in tables.get(m.key, ()):
+                    for doc_id, doc in snapshot.docs(name).items():
+                        known = standing(doc.get("events"), when)
+                        if known is not None and (known[0] or not scope.shows(m.key, *known[1:])):
+                            continue
+                        c = self._commitment(doc_id, doc, when)
+                        # Deleted at any date is deleted at every date (a correction).
+                        if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
+                            shown.append(c)
                     snapshot.tables.pop(name, None)
         return build_review(scope, shown)
 

@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aghtrack import events
+from aghtrack.errors import BadInput
 from aghtrack.events import Event, Op, as_of, event_from_dict, event_to_dict, fold, standing
 from aghtrack.listing import SortKey, sort_commitments
 from aghtrack.model import (
@@ -28,6 +30,7 @@ from aghtrack.model import (
     Meeting,
     Note,
     Status,
+    clean_names,
     meeting_to_dict,
 )
 from aghtrack.review import Review, earlier_meetings
@@ -183,9 +186,9 @@ def test_the_review_paper_is_the_straightforward_one(
         for n, (d, s) in enumerate(sorted(held))
     ]
     docs = []
-    for seq, (meeting, events) in enumerate(records, start=1):
+    for seq, (meeting, happened) in enumerate(records, start=1):
         key = found[meeting % len(found)].key
-        raw = stored_events(events)
+        raw = stored_events(happened)
         # Events dated before their meeting could not be recorded; the replay need not care.
         docs.append(
             {"id": f"00000000-0000-4000-9000-{seq:012d}", "meeting": key, "seq": seq, "events": raw}
@@ -251,3 +254,27 @@ def test_a_tracker_reads_the_whole_record_again_after_a_review(
     assert [c.ref for c in first.open_commitments] == ["9.2", "9.3", "9.5", "9.6", "9.7", "9.10"]
     assert tracker.record(everything=True) == before
     assert tracker.review("manila-2015", series="") == first
+
+
+_name_text = st.one_of(
+    st.sampled_from(
+        ["Australia", "australia", "UNODC", "Viet Nam", " Fiji", "Austr\u2060alia", ""]
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
+)
+
+
+@settings(max_examples=scaled(300, 60), deadline=None)
+@given(names=st.lists(_name_text, max_size=4))
+def test_stored_names_read_as_clean_names_makes_them(names: list[str]) -> None:
+    """Reading names remembers each name's spelling, not each list's: the result (or the
+    refusal) must be clean_names's own."""
+    try:
+        expected: tuple[str, ...] | type[Exception] = clean_names(names, "owner")
+    except BadInput as e:
+        expected = type(e)
+    try:
+        found: tuple[str, ...] | type[Exception] = events._names("owner", tuple(names))
+    except BadInput as e:
+        found = type(e)
+    assert found == expected

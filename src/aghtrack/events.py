@@ -41,6 +41,7 @@ from .model import (
     Status,
     clean_names,
     normalise_meeting_key,
+    normalise_name,
     parse_kind,
     parse_status,
     require_text,
@@ -431,7 +432,18 @@ def _period(raw: str) -> DuePeriod:
 
 @lru_cache(maxsize=4096)
 def _names(what: str, raw: tuple[str, ...]) -> tuple[str, ...]:
+    # Names repeat far more than their combinations (30 members make 25,000 lists of up to
+    # three): names already in their one spelling, and distinct, are what clean_names keeps.
+    if all(name and _name(what, name) == name for name in raw) and len(
+        {name.casefold() for name in raw}
+    ) == len(raw):
+        return raw
     return clean_names(raw, what)
+
+
+@lru_cache(maxsize=4096)
+def _name(what: str, raw: str) -> str:
+    return normalise_name(raw, what)
 
 
 @lru_cache(maxsize=64)
@@ -510,7 +522,7 @@ def _evidence_from_json(value: Any) -> Evidence | None:
     return Evidence(
         text=value.get("text"),
         fulfilled_by=normalise_meeting_key(fulfilled_by) if fulfilled_by else None,
-        on=parse_date(value["on"]) if value.get("on") else None,
+        on=_day(value["on"]) if value.get("on") else None,
     )
 
 

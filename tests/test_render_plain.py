@@ -136,6 +136,13 @@ def test_cell_len_agrees_with_rich_where_pythons_unicodedata_is_older() -> None:
         assert plain.cell_len(text) == rich_cell_len(text), ascii(text)
 
 
+def test_every_character_measured_without_rich_takes_one_cell_in_rich() -> None:
+    ranges = (range(0x80, 0x300), range(0x2010, 0x2028), range(0x2500, 0x25A0))
+    narrow = [chr(i) for r in ranges for i in r if chr(i).isprintable()]
+    assert all(plain.cell_len(ch) == rich_cell_len(ch) == 1 for ch in narrow)
+    assert plain.cell_len("".join(narrow)) == rich_cell_len("".join(narrow))
+
+
 def test_a_wrapped_header_sits_on_the_bottom_line_like_richs() -> None:
     columns = [plain.Column("Ref"), plain.Column("Commitment text", ratio=1)]
     header = plain.table(columns, [("9.1", "Hold it")], 24).splitlines()[1:3]
@@ -222,3 +229,48 @@ def test_output_width_is_the_width_rich_would_use(
     monkeypatch.setattr(os, "get_terminal_size", terminal_size)
     assert plain.output_width() == expected
     assert Console(file=io.StringIO()).width == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=_tricky, owner=_tricky, width=st.integers(40, 160))
+def test_show_off_a_terminal_is_laid_out_exactly_as_richs_grid(
+    text: str, owner: str, width: int
+) -> None:
+    c = _commitment(text, owner)
+    rich_out = io.StringIO()
+    Console(file=rich_out, width=width, markup=False, emoji=False, highlight=False).print(
+        render.commitment_detail(c, date(2016, 3, 22))
+    )
+    fields = render.commitment_fields(c, date(2016, 3, 22))
+    plain_out = plain.fields([(label, render.visible(value)) for label, value, _ in fields], width)
+    assert plain_out == rich_out.getvalue()
+
+
+def test_show_to_a_pipe_prints_the_plain_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "70")
+    stdout = _Stdout(False)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    c = _commitment("Hold a roundtable on returns")
+    render.print_commitment(c, date(2016, 3, 22))
+    fields = render.commitment_fields(c, date(2016, 3, 22))
+    assert stdout.getvalue() == plain.fields([(label, v) for label, v, _ in fields], 70)
+    assert stdout.getvalue().startswith("Ref           9.1")
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(min_size=1), width=st.integers(40, 160))
+def test_show_off_a_terminal_fits_and_keeps_every_character(text: str, width: int) -> None:
+    out = plain.fields([("Ref", "9.1"), ("Text", render.visible(text))], width)
+    assert all(rich_cell_len(line) <= width for line in out.splitlines())
+    assert _RAW_CONTROL.search(out) is None
+    values = "".join(line[5:] for line in out.splitlines())
+    assert "".join(values.split()) == "9.1" + "".join(render.visible(text).split())
+
+
+def test_a_right_aligned_column_lines_numbers_up_on_the_right_header_too() -> None:
+    columns = [plain.Column("#", right=True), plain.Column("What", ratio=1)]
+    lines = plain.table(columns, [("7", "a"), ("123", "b")], 40).splitlines()
+    assert lines[1] == "┃   # ┃ What ┃"
+    assert lines[3:5] == ["│   7 │ a    │", "│ 123 │ b    │"]

@@ -251,7 +251,7 @@ class Tracker:
             c = self._commitment(
                 doc_id, self._resolve(self._snapshot(), ref, include_deleted=True)[2]
             )
-            from .merge import concurrent_edits  # only history needs it
+            from .concurrency import concurrent_edits  # only history needs it
 
             for lost in concurrent_edits(c.events).values():
                 found.append(

@@ -265,7 +265,7 @@ def show(ctx: typer.Context, ref: RefArg, as_of: AsOfOpt = None, as_json: JsonOp
     if as_json:
         render.write_raw(render.to_json(render.commitment_dict(commitment, history)))
     else:
-        render.print_renderable(render.commitment_detail(commitment, when, history))
+        render.print_commitment(commitment, when, history)
 
 
 @app.command()
@@ -487,7 +487,7 @@ def history(
     if as_json:
         render.write_raw(render.history_json(entries))
     elif entries:
-        render.print_renderable(render.history_table(entries))
+        render.print_history(entries)
     else:
         render.message("No changes recorded yet.")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import clock
 from .errors import (
@@ -60,8 +60,7 @@ _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One line of ``aghtrack history``: a journal entry, or an edit another office's
     concurrent edit overrode."""
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 DEFAULT_WIDTH = 80
 #: Narrower than this, a table is all borders; ``COLUMNS=5`` is taken as a slip.
 MIN_WIDTH = 20
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a plain-text table and how it gives up width."""
 
     header: str

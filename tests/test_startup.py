@@ -82,3 +82,21 @@ def test_an_everyday_command_to_a_file_loads_neither_rich_nor_merge(
     assert "aghtrack.tracker" in loaded  # the probe saw a real run
     heavy = sorted(m for m in loaded if m in HEAVY or m.startswith("rich."))
     assert heavy == []
+
+
+def test_the_user_is_named_from_the_environment_in_getpasss_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+
+    from aghtrack.cli.app import current_user
+
+    for name in ("AGHTRACK_USER", "LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "from-getpass")
+    assert current_user() == "from-getpass"
+    monkeypatch.setenv("USERNAME", "windows-name")
+    monkeypatch.setenv("USER", "unix-name")
+    assert current_user() == "unix-name"
+    monkeypatch.setenv("AGHTRACK_USER", " Officer A ")
+    assert current_user() == "Officer A"

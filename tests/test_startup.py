@@ -100,3 +100,12 @@ def test_the_user_is_named_from_the_environment_in_getpasss_order(
     assert current_user() == "unix-name"
     monkeypatch.setenv("AGHTRACK_USER", " Officer A ")
     assert current_user() == "Officer A"
+
+
+@pytest.mark.parametrize("args", [a for a in EVERYDAY if a[0] in ("report", "review")])
+def test_report_and_review_do_not_load_the_commitment_commands(
+    record: Tracker, tmp_path: Path, args: list[str]
+) -> None:
+    loaded = _loaded(args, tmp_path)
+    assert "aghtrack.cli.report" in loaded
+    assert "aghtrack.cli.actions" not in loaded

@@ -19,20 +19,11 @@ from ..tracker import UNSET
 from . import completion
 from .app import app, session
 from .formats import LIST_FORMATS, ExcelOpt, OutputOpt, format_option
+from .options import MeetingOpt
 
 DEFAULT_PAGE = 50
 
 
-MeetingOpt = Annotated[
-    str,
-    typer.Option(
-        "--meeting",
-        "-m",
-        metavar="KEY",
-        help="Meeting key, e.g. 9 or manila-2015.",
-        autocompletion=completion.meetings,
-    ),
-]
 RefArg = Annotated[
     str,
     typer.Argument(

@@ -12,9 +12,9 @@ from ..model import clean_names, normalise_meeting_key
 from ..periods import parse_date
 from ..render.formats import Format
 from . import completion
-from .actions import MeetingOpt
 from .app import app, session
 from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
+from .options import MeetingOpt
 
 
 @app.command()

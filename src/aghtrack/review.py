@@ -17,16 +17,15 @@ earlier meeting in the store.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .events import as_of as state_as_of
 from .listing import SortKey, meeting_order, sort_commitments
 from .model import CLOSED, Commitment, Meeting
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     meeting: Meeting
     as_of: date
     series: str

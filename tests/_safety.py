@@ -8,6 +8,7 @@ its figures as ``FIGURE <name>: <value>`` lines (``pytest -s`` shows them).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -23,7 +24,14 @@ from aghtrack.model import (
 )
 from aghtrack.periods import parse_period
 from aghtrack.store import Store
-from aghtrack.store.layout import StoreDefect, read_store_bytes, table_kind
+from aghtrack.store.layout import (
+    StoreDefect,
+    header_meta,
+    read_store_file,
+    serialise,
+    table_kind,
+    tables_folder,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PYTHON = sys.executable
@@ -69,6 +77,35 @@ def run_cli(
     )
 
 
+def one_file(path: Path) -> None:
+    """Rewrite the store at ``path`` in the one-file layout of schemas 2 and 3 (every table
+    inline, as aghtrack 0.3 wrote it), which every later aghtrack still reads: the tests that
+    damage or hand-edit a store's bytes work on that single file."""
+    found = read_store_file(path)
+    assert not isinstance(found, StoreDefect), found
+    path.write_bytes(serialise(found))
+    if not list(path.parent.glob(path.name + ".bak*")):  # backups still name the table files
+        shutil.rmtree(tables_folder(path), ignore_errors=True)
+
+
+def table_file(path: Path, table: str) -> Path:
+    """The file that holds ``table`` of the store at ``path``, as its header names it."""
+    meta = header_meta(path)
+    assert meta is not None
+    (file,) = [entry[3] for entry in meta["tables"] if entry[0] == table]
+    return tables_folder(path) / file
+
+
+def files_in(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` (the store's tables folder included) by its path
+    relative to it, lock files aside (their content is nothing)."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.suffix != ".lock"
+    }
+
+
 def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert done.returncode == 0, (done.args, done.returncode, done.stderr)
     return done
@@ -109,7 +146,7 @@ def make_store(path: Path, commitments: int, *, meeting: Meeting = MEETING) -> N
 def tables(path: Path) -> dict[str, Any]:
     """The store's tables with the blocks merged: commitments keyed by reference, journal
     entries by number, as the record reads whatever its layout on disk."""
-    found = read_store_bytes(path.read_bytes())
+    found = read_store_file(path)
     assert not isinstance(found, StoreDefect), found
     flat: dict[str, Any] = {"meta": found["meta"], "meetings": found.get("meetings", {})}
     flat["commitments"], flat["journal"] = {}, {}
@@ -153,13 +190,14 @@ class Half:
 
 class Os(types.ModuleType):
     fsyncs = 0
+    renamed = False
     def __getattr__(self, name): return getattr(real, name)
     def fdopen(self, fd, *a, **k):
         f = real.fdopen(fd, *a, **k)
         return Half(f) if point == "after-half" else f
     def fsync(self, fd):
         Os.fsyncs += 1
-        if (point == "in-fsync" and Os.fsyncs == 1) or (point == "in-dir-fsync" and Os.fsyncs == 2):
+        if (point == "in-fsync" and Os.fsyncs == 1) or (point == "in-dir-fsync" and Os.renamed):
             die()
         return real.fsync(fd)
     def link(self, src, dst):
@@ -168,9 +206,12 @@ class Os(types.ModuleType):
         return real.link(src, dst)
     def replace(self, src, dst):
         last = str(dst) == store_path
-        if point == "before-rename" and last:
+        if (point == "before-rename" and last) or (
+            point == "in-table-files" and str(dst).startswith(store_path + ".tables") and Os.fsyncs > 1
+        ):
             die()
         real.replace(src, dst)
+        Os.renamed = Os.renamed or last
         if point == "after-rename" and last:
             die()
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import orjson
 
-from aghtrack.store.layout import SCHEMA, read_store_bytes
+from aghtrack.store.layout import SCHEMA, read_store_bytes, tables_folder
 
-from ._safety import make_store, ok, run_cli
+from ._safety import files_in, make_store, ok, one_file, run_cli, table_file
 from .conftest import Cli
 
 
@@ -25,14 +25,10 @@ def _record(cli: Cli, store_path: Path, changes: int = 4) -> None:
         assert cli("add-action", f"Commitment {n}", "-m", "9").exit_code == 0
 
 
-def _tables(raw: bytes) -> dict[str, Any]:
-    found = read_store_bytes(raw)
+def _tables(raw: bytes, store_path: Path) -> dict[str, Any]:
+    found = read_store_bytes(raw, tables_folder(store_path))
     assert isinstance(found, dict), found
     return found
-
-
-def _files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.suffix != ".lock"}
 
 
 def test_a_healthy_store_is_exit_0_with_counts_for_it_and_each_backup(
@@ -64,7 +60,7 @@ def test_a_damaged_store_is_exit_1_naming_the_way_out_and_is_left_alone(
 ) -> None:
     _record(cli, store_path)
     store_path.write_bytes(b"\0" * 100)
-    before = _files(store_path.parent)
+    before = files_in(store_path.parent)
     result = cli("doctor")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -73,7 +69,7 @@ def test_a_damaged_store_is_exit_1_naming_the_way_out_and_is_left_alone(
         "3 commitments), keeping the damaged file aside\n"
     )
     assert f"{store_path}: damaged" in result.stdout
-    assert _files(store_path.parent) == before
+    assert files_in(store_path.parent) == before
 
 
 def test_restore_brings_back_the_newest_good_backup_and_keeps_the_damaged_file(
@@ -82,13 +78,14 @@ def test_restore_brings_back_the_newest_good_backup_and_keeps_the_damaged_file(
     _record(cli, store_path)
     store_path.write_bytes(b'{"meta": ')
     store_path.with_name("store.json.bak1").write_bytes(b"[]")  # the newest backup is bad too
-    before = _files(store_path.parent)
+    before = files_in(store_path.parent)
 
     result = cli("doctor", "--restore", "--yes")
     assert result.exit_code == 0, result.stderr
     assert "Restored store.json from store.json.bak2 (generation 3)" in result.stderr
-    after = _files(store_path.parent)
-    restored, backup = _tables(after["store.json"]), _tables(before["store.json.bak2"])
+    after = files_in(store_path.parent)
+    restored = _tables(after["store.json"], store_path)
+    backup = _tables(before["store.json.bak2"], store_path)
     assert {k: v for k, v in restored.items() if k != "meta"} == {
         k: v for k, v in backup.items() if k != "meta"
     }
@@ -109,8 +106,8 @@ def test_a_restore_never_lets_a_reference_be_issued_twice(cli: Cli, store_path: 
     """9.3 and 9.4 were issued after the backup that gets restored; the damaged store's header
     still says so, and the restored store keeps counting from there."""
     _record(cli, store_path)
-    raw = store_path.read_bytes()
-    store_path.write_bytes(raw.replace(b"Commitment 4", b"Commitment X"))  # a table damaged
+    damaged = table_file(store_path, "commitments/9/0")
+    damaged.write_bytes(damaged.read_bytes().replace(b"Commitment 4", b"Commitment X"))
     store_path.with_name("store.json.bak1").write_bytes(b"[]")
     store_path.with_name("store.json.bak2").write_bytes(b"[]")
     result = cli("doctor", "--restore", "--yes")
@@ -124,10 +121,10 @@ def test_a_restore_never_lets_a_reference_be_issued_twice(cli: Cli, store_path: 
 def test_restore_asks_first_and_without_a_terminal_needs_yes(cli: Cli, store_path: Path) -> None:
     _record(cli, store_path)
     store_path.write_bytes(b"\n")
-    before = _files(store_path.parent)
+    before = files_in(store_path.parent)
     result = cli("doctor", "--restore")
     assert result.exit_code == 2 and "--yes" in result.stderr
-    assert _files(store_path.parent) == before
+    assert files_in(store_path.parent) == before
 
 
 def test_restore_refuses_to_replace_a_store_written_by_a_newer_aghtrack(
@@ -137,11 +134,11 @@ def test_restore_refuses_to_replace_a_store_written_by_a_newer_aghtrack(
     tables = orjson.loads(store_path.read_bytes())
     tables["meta"]["1"]["schema"] = SCHEMA + 1
     store_path.write_bytes(orjson.dumps(tables))
-    before = _files(store_path.parent)
+    before = files_in(store_path.parent)
     result = cli("doctor", "--restore", "--yes")
     assert result.exit_code == 1 and "upgrade aghtrack" in result.stderr
     assert result.stderr.count("\n") == 1
-    assert _files(store_path.parent) == before
+    assert files_in(store_path.parent) == before
 
 
 def test_a_missing_store_with_backups_is_refused_not_started_afresh(
@@ -164,6 +161,7 @@ def test_a_missing_store_with_backups_is_refused_not_started_afresh(
 
 def test_malformed_commitments_are_reported_with_what_is_wrong(cli: Cli, store_path: Path) -> None:
     _record(cli, store_path, changes=2)
+    one_file(store_path)  # hand-edited whole, as a JSON tool would
     tables = orjson.loads(store_path.read_bytes())
     tables["commitments/9/0"]["1"]["events"].append(
         {

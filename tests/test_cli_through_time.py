@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from aghtrack.store import Store
-from aghtrack.store.layout import read_store_bytes
+from aghtrack.store.layout import SCHEMA, read_store_file
 
 from .conftest import Cli
 
@@ -152,7 +152,7 @@ def test_a_store_written_by_the_previous_release_is_read_and_upgraded_losing_not
     assert "date not recorded" in " ".join(shown.split())
     # The first write upgrades the file; nothing is lost, and the old journal still undoes.
     assert cli("note", "9.7", "Contribution pledged", "--on", "2016-02-01").exit_code == 0
-    assert read_store_bytes(store_path.read_bytes())["meta"]["1"]["schema"] == 3  # type: ignore[index]
+    assert read_store_file(store_path)["meta"]["1"]["schema"] == SCHEMA  # type: ignore[index]
     after = json.loads(cli("list", "--all", "--json").stdout)
     assert [_state(c) for c in after if c["ref"] != "9.7"] == [
         _state(c) for c in before if c["ref"] != "9.7"
@@ -188,11 +188,11 @@ def _state(c: dict[str, Any]) -> dict[str, Any]:
 def test_undo_reverts_each_kind_of_dated_write_events_included(
     shipped: Cli, store_path: Path, change: list[str]
 ) -> None:
-    before = read_store_bytes(store_path.read_bytes())
+    before = read_store_file(store_path)
     assert shipped(*change).exit_code == 0
-    assert read_store_bytes(store_path.read_bytes()) != before
+    assert read_store_file(store_path) != before
     assert shipped("undo").exit_code == 0
-    after = read_store_bytes(store_path.read_bytes())
+    after = read_store_file(store_path)
     assert isinstance(before, dict) and isinstance(after, dict)
     for name in before:
         if name.startswith("commitments"):

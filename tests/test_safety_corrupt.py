@@ -12,14 +12,18 @@ import pytest
 
 from aghtrack.store.layout import SCHEMA
 
-from ._safety import IN_CI, figure, make_store, run_cli
+from ._safety import IN_CI, figure, make_store, one_file, run_cli
 from .conftest import Cli
 
 SHIPPED = str(Path(__file__).resolve().parent.parent / "data" / "bali-process-ahg.json")
 
 
 def _good(path: Path) -> bytes:
+    """A good store in the one-file layout (every table inline, schemas 2 and 3), so that each
+    damage below is a change to one file's bytes; tests/test_safety_corrupt_tables.py damages
+    the header and table files of the layout aghtrack writes now."""
     make_store(path, 3)
+    one_file(path)
     return path.read_bytes()
 
 

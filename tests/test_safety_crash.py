@@ -16,6 +16,7 @@ import pytest
 from aghtrack.doctor import check
 from aghtrack.model import commitment_from_dict, commitment_to_dict
 from aghtrack.store import Store
+from aghtrack.store.layout import referenced_files
 
 from ._safety import (
     PYTHON,
@@ -136,6 +137,7 @@ CRASH_POINTS = {
     # point: whether the change is in the store after the crash
     "after-half": False,
     "in-fsync": False,
+    "in-table-files": False,  # one new table file in place, the next not yet
     "in-backup-rotation": False,
     "before-rename": False,
     "after-rename": True,
@@ -173,6 +175,9 @@ def test_a_crash_at_each_point_of_the_write_leaves_before_or_after_and_temp_file
 
     ok(run_cli(path, "note", "9.3", "after the crash"))
     assert not store.leftover_temp_files()
+    # Table files the crashed write added but no header came to name are removed too.
+    named = set().union(*(referenced_files(h) or set() for h in store.headers()))
+    assert {p.name for p in store.table_files()} == named
     notes = {ref: [n["text"] for n in d["notes"]] for ref, d in commitments_by_ref(path).items()}
     assert notes["9.3"] == ["after the crash"]
     assert notes["9.2"] == (["crash note"] if CRASH_POINTS[point] else [])

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from ._safety import figure, make_store, ok, run_cli
+from ._safety import figure, make_store, ok, run_cli, table_file
 
 PR_CAPBSET_DROP = 24
 
 
 def _files(directory: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``directory`` (the tables folder included), with its mtime."""
     return {
-        p.name: (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(directory.iterdir())
-        if p.name != "store.json.lock"
+        p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != "store.json.lock"
     }
 
 
@@ -37,7 +38,8 @@ def test_disk_full_mid_write_is_one_line_exit_1_and_the_old_store_intact(tmp_pat
     make_store(path, 200)
     ok(run_cli(path, "note", "9.1", "so that a backup exists"))
     before = _files(tmp_path)
-    limit = path.stat().st_size // 2  # the new store cannot be written whole
+    # The block of commitments each write changes cannot be written whole.
+    limit = table_file(path, "commitments/9/0").stat().st_size // 2
 
     def small_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
@@ -78,7 +80,8 @@ def test_read_only_folder_is_one_line_exit_1_and_the_old_store_intact(
     make_store(path, 20)
     ok(run_cli(path, "note", "9.1", "so that a backup exists"))
     for p in folder.iterdir():
-        p.chmod(0o644)
+        p.chmod(0o644 if p.is_file() else 0o755)  # the tables folder stays writable: a write
+        # then adds its table files, fails on the header, and must take them away again
     lock = folder / "store.json.lock"
     if lock_file == "writable":
         lock.chmod(0o666)  # the lock can be taken; only the folder refuses the new file

@@ -13,7 +13,7 @@ import pytest
 from aghtrack.errors import CorruptStore, NothingToUndo, StoreBusy
 from aghtrack.store import Store
 from aghtrack.store.files import LockTimeout, hold_lock
-from aghtrack.store.layout import SCHEMA
+from aghtrack.store.layout import SCHEMA, read_store_file
 
 
 def write_one(store: Store, doc: dict[str, object]) -> int:
@@ -29,9 +29,9 @@ def test_missing_store_reads_as_empty_and_is_not_created(store_path: Path) -> No
 
 def test_first_write_creates_the_store_and_its_directory(store_path: Path) -> None:
     write_one(Store(store_path), {"a": 1})
-    data = orjson.loads(store_path.read_bytes())
-    assert data["meta"]["1"]["schema"] == SCHEMA
-    assert data["meetings"] == {"1": {"a": 1}}
+    data = read_store_file(store_path)
+    assert data["meta"]["1"]["schema"] == SCHEMA  # type: ignore[index]
+    assert data["meetings"] == {"1": {"a": 1}}  # type: ignore[index]
 
 
 def test_write_replaces_the_file_atomically_leaving_no_temp_files(store_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_backups_rotate_and_hold_previous_states(store_path: Path) -> None:
     store = Store(store_path, backups=2)
     for n in range(4):
         write_one(store, {"n": n})
-    newest = orjson.loads(store.backup_path(1).read_bytes())["meetings"]
+    newest = read_store_file(store.backup_path(1), store.tables_path)["meetings"]  # type: ignore[index]
     assert len(newest) == 3
     assert store.backup_path(2).exists() and not store.backup_path(3).exists()
 

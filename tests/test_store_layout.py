@@ -16,10 +16,18 @@ from tinydb import TinyDB
 
 from aghtrack.errors import CorruptStore
 from aghtrack.store import Store
-from aghtrack.store.layout import CHUNK, SCHEMA, commitments_table, read_store_bytes, serialise
+from aghtrack.store.layout import (
+    CHUNK,
+    SCHEMA,
+    commitments_table,
+    header_meta,
+    read_store_bytes,
+    serialise,
+    tables_folder,
+)
 from aghtrack.tracker import Tracker
 
-from ._safety import make_store, tables
+from ._safety import make_store, one_file, tables
 from .conftest import Cli
 
 
@@ -55,45 +63,79 @@ def test_reading_one_meeting_parses_only_its_tables(store_path: Path) -> None:
     assert set(snapshot.tables) == {"meta", "commitments/3/0"}
 
 
-def test_a_write_copies_untouched_tables_byte_for_byte(store_path: Path) -> None:
+def _named(store_path: Path) -> dict[str, str]:
+    """Each table's file, as the store's header names it."""
+    meta = header_meta(store_path)
+    assert meta is not None
+    return {entry[0]: entry[3] for entry in meta["tables"]}
+
+
+def test_a_write_adds_files_only_for_the_tables_it_changed(store_path: Path) -> None:
     store = Store(store_path)
     _add(store, [_doc(str(m), 1) for m in range(1, 4)])
-    before = store_path.read_bytes()
+    before = _named(store_path)
+    kept = {name: (store.tables_path / file).read_bytes() for name, file in before.items()}
     _add(store, [_doc("2", 2)])
-    after = store_path.read_bytes()
-    for untouched in (b'"commitments/1/0":', b'"commitments/3/0":'):
-        line = next(x for x in before.split(b"\n") if x.startswith(untouched))
-        assert line in after.split(b"\n")
+    after = _named(store_path)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"commitments/2/0", "journal/0"}
+    for name in ("meetings", "commitments/1/0", "commitments/3/0"):
+        assert (store.tables_path / after[name]).read_bytes() == kept[name]
     assert tables(store_path)["commitments"]["2.2"]["text"] == "t2"
+    # The replaced files stay while the backup names them, and go once no header does.
+    for _ in range(store.backups):
+        _add(store, [_doc("2", 3 + _)])
+    on_disk = {p.name for p in store.table_files()}
+    assert before["commitments/2/0"] not in on_disk and before["meetings"] in on_disk
 
 
-def test_the_file_is_one_json_object_that_tinydb_itself_reads(cli: Cli, store_path: Path) -> None:
+def test_the_header_and_every_table_file_are_plain_json(cli: Cli, store_path: Path) -> None:
     make_store(store_path, 3)
     assert cli("note", "9.2", "Progress reported").exit_code == 0
-    whole = json.loads(store_path.read_text(encoding="utf-8"))
-    assert whole["meta"]["1"]["schema"] == SCHEMA
-    db = TinyDB(store_path, access_mode="r")
-    try:
-        events = db.table("commitments/9/0").get(doc_id=2)["events"]
-        assert [(e["op"], e.get("text")) for e in events][-1] == ("note", "Progress reported")
-        assert [m["key"] for m in db.table("meetings").all()] == ["9"]
-    finally:
-        db.close()
+    header = json.loads(store_path.read_text(encoding="utf-8"))
+    assert header["meta"]["1"]["schema"] == SCHEMA
+    folder = tables_folder(store_path)
+    block = json.loads((folder / _named(store_path)["commitments/9/0"]).read_text("utf-8"))
+    events = block["2"]["events"]
+    assert [(e["op"], e.get("text")) for e in events][-1] == ("note", "Progress reported")
+    meetings = json.loads((folder / _named(store_path)["meetings"]).read_text("utf-8"))
+    assert [m["key"] for m in meetings.values()] == ["9"]
 
 
-def test_a_store_rewritten_by_a_json_tool_is_read_and_put_back_in_layout(
+def test_a_one_file_store_rewritten_by_a_json_tool_is_read_and_split_by_the_next_write(
     cli: Cli, store_path: Path
 ) -> None:
     make_store(store_path, 3)
+    one_file(store_path)
     pretty = json.dumps(json.loads(store_path.read_bytes()), indent=2, ensure_ascii=False)
     store_path.write_text(pretty, encoding="utf-8")
+    db = TinyDB(store_path, access_mode="r")  # TinyDB itself reads a one-file store
+    try:
+        assert [m["key"] for m in db.table("meetings").all()] == ["9"]
+    finally:
+        db.close()
     listed = json.loads(cli("list", "--json").stdout)
     assert [c["ref"] for c in listed] == ["9.1", "9.2", "9.3"]
     assert store_path.read_text(encoding="utf-8") == pretty  # reading never rewrites
     assert cli("note", "9.1", "Seen").exit_code == 0
-    assert store_path.read_bytes().startswith(b'{"meta":{"1":')
+    assert set(_named(store_path)) == {"meetings", "commitments/9/0", "journal/0"}
     assert cli("undo").exit_code == 0
     assert json.loads(cli("show", "9.1", "--json").stdout)["notes"] == []
+
+
+def test_a_header_rewritten_by_a_json_tool_is_refused_not_read_as_an_empty_record(
+    cli: Cli, store_path: Path
+) -> None:
+    make_store(store_path, 3)
+    assert cli("note", "9.1", "Seen").exit_code == 0
+    pretty = json.dumps(json.loads(store_path.read_bytes()), indent=2)
+    store_path.write_text(pretty, encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 1 and "rewritten by another program" in result.stderr
+    assert cli("add-action", "Not on an empty record", "-m", "9").exit_code == 1
+    assert store_path.read_text(encoding="utf-8") == pretty
+    assert cli("doctor", "--restore", "--yes").exit_code == 0
+    assert len(json.loads(cli("list", "--json").stdout)) == 3
 
 
 def test_damage_in_a_table_the_command_does_not_read_is_still_refused(
@@ -102,13 +144,14 @@ def test_damage_in_a_table_the_command_does_not_read_is_still_refused(
     store = Store(store_path)
     make_store(store_path, 3)
     _add(store, [_doc("9", CHUNK + 1)])
-    raw = store_path.read_bytes()
+    block = tables_folder(store_path) / _named(store_path)["commitments/9/1"]
+    raw = block.read_bytes()
     damaged = raw.replace(b'"text":"t501"', b'"text":"t999"')
     assert damaged != raw
-    store_path.write_bytes(damaged)
+    block.write_bytes(damaged)
     result = cli("show", "9.1")  # reads commitments/9/0; the damage is in commitments/9/1
     assert result.exit_code == 1 and "commitments/9/1" in result.stderr
-    assert store_path.read_bytes() == damaged
+    assert block.read_bytes() == damaged
 
 
 # --- schema 1 ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from . import clock
 from .errors import AghtrackError, StoreError
 from .model import commitment_from_dict, meeting_from_dict
 from .store import Store
+from .store.files import read_regular
 from .store.layout import (
     COMMITMENTS,
     JOURNAL,
@@ -115,26 +116,28 @@ class Restored:
 
 
 def check(store: Store) -> Health:
-    """Read the store and its backups (without the lock: every file is replaced whole)."""
+    """Read the store and its backups (without the lock: every header is replaced whole and
+    table files are never changed). A backup's tables are in the store's tables folder."""
     return Health(
-        store=check_file(store.path),
-        backups=tuple(check_file(p) for p in store.backup_paths()),
+        store=check_file(store.path, store.tables_path),
+        backups=tuple(check_file(p, store.tables_path) for p in store.backup_paths()),
         leftovers=tuple(store.leftover_temp_files()),
     )
 
 
-def check_file(path: Path) -> FileCheck:
+def check_file(path: Path, folder: Path) -> FileCheck:
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return FileCheck(path, exists=False)
     except OSError as e:
-        return FileCheck(path, exists=True, problems=(f"cannot be read ({e.strerror})",))
-    return check_bytes(path, raw)
+        why = getattr(e, "kind", None) or e.strerror or e
+        return FileCheck(path, exists=True, problems=(f"cannot be read ({why})",))
+    return check_bytes(path, raw, folder)
 
 
-def check_bytes(path: Path, raw: bytes) -> FileCheck:
-    found = read_store_bytes(raw)
+def check_bytes(path: Path, raw: bytes, folder: Path) -> FileCheck:
+    found = read_store_bytes(raw, folder)
     if isinstance(found, StoreDefect):
         return FileCheck(path, exists=True, problems=(found.detail,), newer=found.newer)
     return _check_tables(path, found)

@@ -60,6 +60,7 @@ from .store.layout import (
     Snapshot,
     commitments_table,
     header_meta,
+    table_crcs,
     table_kind,
 )
 
@@ -408,9 +409,9 @@ class Sharing:
         meta = header_meta(self.store.path) or {}
         state.commit = head
         state.crc = {
-            str(name): int(crc)
-            for name, _, crc in meta.get("sections", [])
-            if (kind := table_kind(str(name))) is not None and kind[0] != "journal"
+            name: crc
+            for name, crc in table_crcs(meta).items()
+            if (kind := table_kind(name)) is not None and kind[0] != "journal"
         }
         with contextlib.suppress(OSError):
             self._save_state(state)

@@ -1,13 +1,14 @@
 """The store: the only code that touches TinyDB or the file. A load and a write read top to
 bottom here, each step in the module named for its job:
 
-- ``files``: the store file and those beside it: lock, atomic replace, backups;
-- ``layout``: how the file is laid out (sections, CRCs), encoded, parsed and checked;
+- ``files``: the store file and those beside it: lock, atomic replace, backups, table files;
+- ``layout``: how the store is laid out (header, table files, CRCs), encoded, parsed, checked;
 - ``journal``: a transaction's changes and the journal entry that lets ``undo`` revert them;
 - ``upgrade``: reading stores written with schema 1.
 
-The file is an accountability record shared by several officers, so every write is a
-transaction under a cross-process lock, written whole and renamed atomically over the store.
+The store is an accountability record shared by several officers, so every write is a
+transaction under a cross-process lock: the tables it changed go into new files, and a new
+header naming them is renamed atomically over the store.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import CorruptStore
+from ..errors import CorruptStore, StoreBusy
 from .files import DEFAULT_BACKUPS, DEFAULT_LOCK_TIMEOUT, StoreFiles, read_regular
 from .journal import JournalEntry, Transaction, journal_entries
 from .layout import (
     Doc,
     LazyTables,
     Snapshot,
+    TableFileGone,
     counters_in,
     counters_json,
     empty_tables,
@@ -30,9 +32,11 @@ from .layout import (
     header_meta,
     merge_counters,
     open_tables,
-    parse_store,
-    serialise,
+    referenced_files,
 )
+
+#: How many times a read starts again when a writer replaced the version it was reading.
+_READ_ATTEMPTS = 50
 
 __all__ = [
     "DEFAULT_BACKUPS",
@@ -47,20 +51,31 @@ class Store(StoreFiles):
     """A store file: read without a lock (renames are atomic), written under one."""
 
     def load(self) -> Snapshot:
-        """Read the store: the whole file at one instant, its header and checksums checked
-        now, each table parsed when first used."""
-        raw = self.read()
-        if raw is None:
-            if self.backup_paths():
-                # Someone moved or deleted the record: starting a fresh, empty one here would
-                # hide that and let the next write bury the backups under new versions.
-                raise CorruptStore(
-                    self.path,
-                    "the store file is missing but its backups are here; "
-                    "'aghtrack doctor --restore' brings back the last good one",
-                ) from None
-            return Snapshot(LazyTables(empty_tables(), None), missing=True)
-        return Snapshot(open_tables(self.path, raw))
+        """Read the store: its header and every table file at one instant, checked now, each
+        table parsed when first used."""
+        for _ in range(_READ_ATTEMPTS):
+            raw = self.read()
+            if raw is None:
+                return self._missing()
+            try:
+                return Snapshot(open_tables(self.path, raw))
+            except TableFileGone as gone:
+                # Writers remove the files of versions no header names any more: if the store
+                # changed since its header was read, read the new version; if not, it is damage.
+                if self.read() == raw:
+                    raise gone.defect.error(self.path) from None
+        raise StoreBusy(self.path, "the store kept changing while it was read; try again")
+
+    def _missing(self) -> Snapshot:
+        if self.backup_paths():
+            # Someone moved or deleted the record: starting a fresh, empty one here would
+            # hide that and let the next write bury the backups under new versions.
+            raise CorruptStore(
+                self.path,
+                "the store file is missing but its backups are here; "
+                "'aghtrack doctor --restore' brings back the last good one",
+            ) from None
+        return Snapshot(LazyTables(empty_tables(), None), missing=True)
 
     @contextlib.contextmanager
     def transaction(
@@ -75,7 +90,25 @@ class Store(StoreFiles):
             yield tx
             if tx.changed:
                 tx.finish()
-                self.write(encode(snapshot.tables), counters=counters_json(snapshot.meta))
+                encoded = encode(snapshot.tables)
+                self.write(
+                    [encoded.header], files=encoded.files, counters=counters_json(snapshot.meta)
+                )
+                self.remove_unnamed_tables()
+
+    def remove_unnamed_tables(self) -> None:
+        """Remove the table files that neither the store nor any backup or damaged copy kept
+        aside names (holding the lock, after a write). A header that cannot be read keeps
+        every file: they may be all that is left of its version."""
+        named: set[str] = set()
+        for header in self.headers():
+            found = referenced_files(header)
+            if found is None:
+                if header.exists():
+                    return
+                continue
+            named |= found
+        self.remove_unnamed_table_files(named)
 
     def restore(self, data: bytes, *, stamp: str) -> Path | None:
         """Replace the store with ``data`` (a checked backup), keeping the current file aside as
@@ -88,11 +121,12 @@ class Store(StoreFiles):
         the counters kept beside the store; every backup's header and tables. 9.4, issued
         after the backup was taken, is lost with the damaged file, but it is never issued
         again to a different commitment."""
-        tables = parse_store(data, self.path)
-        if merge_counters(tables["meta"]["1"], self._counter_sources()):
-            data = serialise(tables)
+        tables = open_tables(self.path, data)
+        merge_counters(tables["meta"]["1"], self._counter_sources())
+        encoded = encode(tables)  # the backup's table files stay as they are
         aside = self.keep_aside(stamp)
-        self.write([data], rotate=False)
+        self.write([encoded.header], files=encoded.files, rotate=False)
+        self.remove_unnamed_tables()
         return aside
 
     def _counter_sources(self) -> Iterator[Doc]:
@@ -105,6 +139,14 @@ class Store(StoreFiles):
         side = self.read_counters()
         if side is not None:
             yield counters_in(side)
+        # Tables written after the newest backup: the damaged header may have named them.
+        in_backups: set[str] = set()
+        for backup in self.backup_paths():
+            in_backups |= referenced_files(backup) or set()
+        for path in self.table_files():
+            if path.name not in in_backups and not path.name.startswith("."):
+                with contextlib.suppress(OSError):
+                    yield counters_in(read_regular(path))
 
     def journal(self, snapshot: Snapshot | None = None) -> list[JournalEntry]:
         """Journal entries, newest first."""

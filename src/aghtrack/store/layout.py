@@ -1,22 +1,27 @@
-"""How a store file is laid out on disk, encoded, parsed and checked: part of the store layer.
+"""How a store is laid out on disk, encoded, parsed and checked: part of the store layer.
 
-The file is one JSON object of TinyDB tables (schema 2), laid out so that a command reads only
-the tables it needs. Commitments live in one table per meeting and block of 500 numbers
-(``commitments/9/0`` holds 9.1-9.499, keyed by number), the journal in blocks of 200 entries.
-The first line is the ``meta`` table, whose header lists every other table's length and CRC-32;
-each of those tables is then one line. Listing meeting 9 of a 100,000-commitment store parses
-the header and one or two blocks instead of 48 MiB (measured: 0.35 s and ~350 MiB for the
-whole file). Every load still checks every table's CRC and framing, so damage anywhere is
-refused by every command; a write copies the tables it did not touch byte for byte. Any JSON
-tool, TinyDB's own JSONStorage included, still reads the file whole, and a file such a tool
-rewrote (or a schema 1 file) is read whole and put back in this layout by the next write.
+Since schema 4 the store file (``store.json``) is one line: the ``meta`` header, whose index
+names every table with its length, CRC-32 and the file that holds it in the folder beside the
+store (``store.json.tables/``). Each table file is the table's JSON object, written once under a
+new name and never changed, so a write adds only the tables it changed and renames a new
+header over the old one: one note on a store of 100,000 commitments writes ~0.7 MB instead of
+the whole 55 MB record (issue 16), and the header rename stays the single commit point. Older
+stores (schemas 2 and 3) keep every table inline, one per line after the header; they are
+read as they are and split by their next write.
+
+Commitments live in one table per meeting and block of 500 numbers (``commitments/9/0`` holds
+9.1-9.499, keyed by number), the journal in blocks of 200 entries, so listing meeting 9 of a
+100,000-commitment store parses the header and one or two blocks instead of 55 MB. Every load
+still reads every table file and checks its length and CRC, so damage anywhere is refused by
+every command. Each table file is plain JSON that any JSON tool reads; a whole store file that
+such a tool rewrote (or a schema 1 file) is read whole and split by the next write.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import gc
+import hashlib
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -27,11 +32,15 @@ from typing import Any, TypeGuard
 import orjson
 
 from ..errors import CorruptStore, NotUnicode
+from .files import read_regular, tables_folder
 
 FORMAT = "aghtrack-store"
 #: 3: commitments are kept as their dated events (``events``); a schema 2 document (a state
 #: only) is read as the events it stands for, and rewritten as events when next changed.
-SCHEMA = 3
+#: 4: each table in a file of its own beside a one-line header (an older aghtrack must refuse
+#: such a store rather than read its header as an empty record).
+SCHEMA = 4
+
 #: Commitment numbers per table block, and journal entries per block: small enough that a
 #: change parses and rewrites a few hundred documents, large enough that the header stays short.
 CHUNK = 500
@@ -84,39 +93,52 @@ def sort_key(name: str) -> tuple[int, str, int]:
 class _Section:
     """Where a table's JSON lies in the store file, and its checksum."""
 
-    offset: int  # of the table's JSON value, from the start of the file
+    offset: int  # of the table's JSON value, from the start of the file (inline tables)
     length: int
     crc: int
+    file: str | None = None  # the table file's name in the tables folder, or None if inline
 
 
 class SectionFile:
-    """A store file in the sectioned layout, read whole at one instant: the command sees one
-    version even if a writer renames a new one in meanwhile, and holds no open file (which on
-    Windows would stop that rename). Reading every byte costs nothing extra, as every load
-    checks every table's CRC anyway; parsing is what is deferred."""
+    """A store's tables as read at one instant: the header file read whole, and every table
+    file it names read whole too, so the command sees one version even if a writer renames a
+    new header in meanwhile, and holds no open file (which on Windows would stop that rename).
+    Reading every byte costs little (every load checks every table's CRC anyway); parsing is
+    what is deferred."""
 
-    def __init__(self, path: Path, data: bytes, index: dict[str, _Section]) -> None:
+    def __init__(
+        self, path: Path, data: bytes, index: dict[str, _Section], files: dict[str, bytes]
+    ) -> None:
         self.path = path
         self.data = memoryview(data)
         self.index = index
+        self.files = files  # table name -> the bytes of its file (tables kept in files)
 
     def raw(self, name: str) -> memoryview:
-        """The table's bytes as stored: checked once, by ``defect`` when the file was loaded
+        """The table's bytes as stored: checked once, by ``defect`` when the store was loaded
         (these bytes are that read, in memory, so they cannot have changed since)."""
         section = self.index[name]
+        if section.file is not None:
+            return memoryview(self.files[name])
         return self.data[section.offset : section.offset + section.length]
 
     def defect(self) -> StoreDefect | None:
         """What is wrong with any table, framing included, or None. Checked on every load: a
         damaged store is refused by every command, not only by those that happen to read the
-        damaged table, so damage is found while the backups still hold a good copy (measured
-        ~35 ms for a 48 MiB store of 100,000 commitments; parsing it whole takes 0.35-0.5 s)."""
+        damaged table (measured ~35 ms for the 55 MB of 100,000 commitments; parsing them
+        takes 0.35-0.5 s)."""
         names = list(self.index)
         for i, name in enumerate(names):
             section = self.index[name]
+            value = self.raw(name)
+            if section.file is not None:
+                if len(value) != section.length:
+                    return _damaged_section(name, bytes(value), cut=len(value) < section.length)
+                if zlib.crc32(value) != section.crc:
+                    return _damaged_section(name, bytes(value))
+                continue
             label = orjson.dumps(name) + b":"
             end = _LINE_END if i < len(names) - 1 else _LAST_END
-            value = self.raw(name)
             if zlib.crc32(value) != section.crc:
                 return _damaged_section(name, bytes(value))
             after = section.offset + section.length
@@ -137,6 +159,38 @@ class SectionFile:
         if isinstance(found, StoreDefect):
             raise found.error(self.path)
         return found
+
+
+def read_table_files(
+    index: dict[str, _Section], folder: Path, read: Callable[[Path], bytes]
+) -> dict[str, bytes] | StoreDefect:
+    """The bytes of every table file the index names, or what stops one being read."""
+    found: dict[str, bytes] = {}
+    for name, section in index.items():
+        if section.file is None:
+            continue
+        try:
+            found[name] = read(folder / section.file)
+        except FileNotFoundError:
+            return StoreDefect(
+                f"the file of table '{name}' ({folder.name}/{section.file}) is missing",
+                missing=True,
+            )
+        except OSError as e:
+            return StoreDefect(
+                f"the file of table '{name}' ({folder.name}/{section.file}) cannot be read "
+                f"({getattr(e, 'kind', None) or e.strerror or e})"
+            )
+    return found
+
+
+class TableFileGone(Exception):
+    """A table file the header names is not there: a writer may have removed it since the
+    header was read (``Store.load`` then reads again), or it is damage."""
+
+    def __init__(self, defect: StoreDefect) -> None:
+        super().__init__(defect.detail)
+        self.defect = defect
 
 
 class LazyTables(dict[str, dict[str, Doc]]):
@@ -234,7 +288,8 @@ def no_gc() -> Iterator[None]:
 
 
 def open_tables(path: Path, raw: bytes) -> LazyTables:
-    """The tables of a store file's bytes: the header now, each table when first used."""
+    """The tables of a store file's bytes: the header and every table file's bytes now (each
+    checked), each table parsed when first used."""
     header = _header_of(raw)
     if isinstance(header, StoreDefect):
         raise header.error(path)
@@ -242,7 +297,12 @@ def open_tables(path: Path, raw: bytes) -> LazyTables:
         # Not in the sectioned layout: an older store (schema 1), or one a JSON tool rewrote.
         return LazyTables(parse_store(raw, path), None)
     meta, index = header
-    source = SectionFile(path, raw, index)
+    files = read_table_files(index, tables_folder(path), read_regular)
+    if isinstance(files, StoreDefect):
+        if files.missing:
+            raise TableFileGone(files)
+        raise files.error(path)
+    source = SectionFile(path, raw, index, files)
     source.verify()
     return LazyTables({"meta": {"1": meta}}, source)
 
@@ -259,32 +319,33 @@ def _read_header(
     """Meta and the place of every table from a sectioned store's first line; None if the file
     is not in that layout (it is then read whole)."""
     meta = _first_line_meta(first)
-    if meta is None or "sections" not in meta:
+    if meta is None or ("sections" not in meta and TABLES not in meta):
         return None
     defect = _meta_defect(meta)
     if defect is not None:
         return defect
-    sections = meta.pop("sections")
-    if not isinstance(sections, list):
-        return StoreDefect("its table index is malformed")
-    index: dict[str, _Section] = {}
-    position = len(first)
-    for entry in sections:
-        if not (
-            isinstance(entry, list)
-            and len(entry) == 3
-            and isinstance(entry[0], str)
-            and table_kind(entry[0]) is not None
-            and entry[0] not in index
-            and all(is_int(n) and n >= 0 for n in entry[1:])
-        ):
-            return StoreDefect(f"its table index has a malformed entry {str(entry)[:60]}")
-        name, length, crc = entry
-        position += len(orjson.dumps(name)) + 1
-        index[name] = _Section(position, length, crc)
-        position += length + 2
-    if first.endswith(_LAST_END) and index:
-        return StoreDefect("its first line does not continue into its tables")
+    if TABLES in meta:
+        found = _table_files_index(meta)
+        if isinstance(found, StoreDefect):
+            return found
+        index, position = found, len(first)
+        if not first.endswith(_LAST_END):
+            return StoreDefect("its header does not end the file")
+    else:
+        sections = meta.pop("sections")
+        if not isinstance(sections, list):
+            return StoreDefect("its table index is malformed")
+        index = {}
+        position = len(first)
+        for entry in sections:
+            if not (_index_entry_ok(entry, 3) and entry[0] not in index):
+                return StoreDefect(f"its table index has a malformed entry {str(entry)[:60]}")
+            name, length, crc = entry
+            position += len(orjson.dumps(name)) + 1
+            index[name] = _Section(position, length, crc)
+            position += length + 2
+        if first.endswith(_LAST_END) and index:
+            return StoreDefect("its first line does not continue into its tables")
     if size < position:
         return StoreDefect("it is shorter than its header says (cut short?)")
     if size > position:
@@ -293,6 +354,69 @@ def _read_header(
             return StoreDefect("it holds NUL bytes, as a file cut short by a crash does")
         return StoreDefect("it has bytes after its end (two files joined, or added to by hand?)")
     return meta, index
+
+
+#: The header key that lists tables kept in files of their own: ``[name, length, crc, file]``.
+TABLES = "tables"
+#: A table file's name: only characters every filesystem keeps apart in any case, no folder.
+_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,150}\.json")
+
+
+def _index_entry_ok(entry: Any, size: int) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == size
+        and isinstance(entry[0], str)
+        and table_kind(entry[0]) is not None
+        and all(is_int(n) and n >= 0 for n in entry[1:3])
+    )
+
+
+def _table_files_index(meta: Doc) -> dict[str, _Section] | StoreDefect:
+    entries = meta.pop(TABLES)
+    if not isinstance(entries, list) or "sections" in meta:
+        return StoreDefect("its table index is malformed")
+    index: dict[str, _Section] = {}
+    for entry in entries:
+        if not (
+            _index_entry_ok(entry, 4)
+            and entry[0] not in index
+            and isinstance(entry[3], str)
+            and _FILE_NAME.fullmatch(entry[3])
+        ):
+            return StoreDefect(f"its table index has a malformed entry {str(entry)[:60]}")
+        name, length, crc, file = entry
+        index[name] = _Section(0, length, crc, file)
+    return index
+
+
+def referenced_files(path: Path) -> set[str] | None:
+    """The table files a store or backup header names, or None if its header is unreadable
+    (its files are then kept: they may be all that is left of that version)."""
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 24)
+    except OSError:
+        return None
+    meta = _first_line_meta(first)
+    if meta is None:
+        return None
+    entries = meta.get(TABLES, [])
+    if not isinstance(entries, list):
+        return None
+    return {e[3] for e in entries if isinstance(e, list) and len(e) == 4 and isinstance(e[3], str)}
+
+
+def table_crcs(meta: Doc) -> dict[str, int]:
+    """Each table's CRC-32 as a header (``header_meta``) lists it, whichever layout."""
+    entries = meta.get(TABLES, meta.get("sections"))
+    if not isinstance(entries, list):
+        return {}
+    return {
+        str(e[0]): int(e[2])
+        for e in entries
+        if isinstance(e, list) and len(e) >= 3 and is_int(e[2])
+    }
 
 
 def header_meta(path: Path) -> Doc | None:
@@ -394,13 +518,15 @@ def counters_in(raw: bytes) -> Doc:
 MAX_COUNTER = 10**9
 
 
-def _damaged_section(name: str, data: bytes) -> StoreDefect:
+def _damaged_section(name: str, data: bytes, *, cut: bool = False) -> StoreDefect:
     if b"\x00" in data:
         return StoreDefect("it holds NUL bytes, as a file cut short by a crash does")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return StoreDefect("not UTF-8 text")
+    if cut:
+        return StoreDefect(f"table '{name}' is shorter than its header says (cut short?)")
     return StoreDefect(
         f"table '{name}' does not match its checksum: changed outside aghtrack, or damaged"
     )
@@ -435,38 +561,83 @@ def dumps(value: Any) -> bytes:
         ) from None
 
 
-def encode(tables: LazyTables) -> Iterator[bytes | memoryview]:
-    """The store file for ``tables``, in pieces: tables loaded in this command are serialised,
-    the others copied from the file they came from once their CRC has been checked."""
+@dataclass(frozen=True)
+class Encoded:
+    """A store version to write: its one-line header, and the table files it names that are
+    not on disk yet (``name -> bytes``)."""
+
+    header: bytes
+    files: dict[str, bytes]
+
+
+def encode(tables: LazyTables) -> Encoded:
+    """The store for ``tables``: a table loaded in this command and changed is serialised into a
+    new file; every other table keeps the file it is in (or, read from an older one-file store,
+    gets one), so a write's disk traffic grows with the change, not with the record."""
     source = tables.source
-    parts: list[tuple[str, bytes | None, int, int]] = []
+    meta = tables["meta"]["1"]
+    generation = int(meta.get("generation", 0))
+    entries: list[list[Any]] = []
+    files: dict[str, bytes] = {}
     for name in sorted(tables.names(), key=sort_key):
+        kept = source.index.get(name) if source is not None else None
         if name in tables:
             table = tables[name]
             if not table and name != MEETINGS:
                 continue  # emptied (an undone first insert): nothing to keep
-            data = dumps(table)
-            parts.append((name, data, len(data), zlib.crc32(data)))
+            data: bytes | memoryview = dumps(table)
+            if kept is not None and kept.file is not None and source.raw(name) == data:  # type: ignore[union-attr]
+                entries.append([name, kept.length, kept.crc, kept.file])
+                continue
         else:
-            assert source is not None
-            section = source.index[name]
-            parts.append((name, None, section.length, section.crc))
-    meta = {**tables["meta"]["1"], "sections": [[name, n, crc] for name, _, n, crc in parts]}
-    head = _HEAD + dumps({"1": meta}) + (_LINE_END if parts else _LAST_END)
+            assert source is not None and kept is not None
+            if kept.file is not None:
+                entries.append([name, kept.length, kept.crc, kept.file])
+                continue
+            data = source.raw(name)
+        crc = zlib.crc32(data)
+        file = table_file_name(name, generation, crc)
+        files[file] = bytes(data)
+        entries.append([name, len(data), crc, file])
+    header = _HEAD + dumps({"1": {**meta, TABLES: entries}}) + _LAST_END
+    return Encoded(header, files)
 
-    def pieces() -> Iterator[bytes | memoryview]:
-        yield head
-        for i, (name, data, _, _) in enumerate(parts):
-            yield orjson.dumps(name) + b":"
-            yield data if data is not None else source.raw(name)  # type: ignore[union-attr]
-            yield _LINE_END if i < len(parts) - 1 else _LAST_END
 
-    return pieces()
+def table_file_name(table: str, generation: int, crc: int) -> str:
+    """A new file's name for ``table`` in version ``generation``: readable where the meeting
+    key allows (``commitments-9-0.17.1a2b3c4d.json``), never a path, and the same on a
+    filesystem that ignores case, whatever the key."""
+    kind = table_kind(table) or (table, "", 0)
+    if kind[0] == COMMITMENTS:
+        key = kind[1]
+        if not _PLAIN_KEY.fullmatch(key):
+            key = "k" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+        stem = f"commitments-{key}-{kind[2]}"
+    elif kind[0] == JOURNAL:
+        stem = f"journal-{kind[2]}"
+    else:
+        stem = MEETINGS
+    return f"{stem}.{generation}.{crc:08x}.json"
+
+
+_PLAIN_KEY = re.compile(r"[0-9a-z_]{1,40}")
 
 
 def serialise(tables: Tables) -> bytes:
-    """A whole store file for fully loaded ``tables`` (tests, benchmarks, migration)."""
-    return b"".join(encode(LazyTables(copy.copy(tables), None)))
+    """A whole store in one file, every table inline, for fully loaded ``tables``: the layout
+    of schemas 2 and 3, which every later aghtrack reads (tests, benchmarks, migration)."""
+    parts = [
+        (name, dumps(tables[name]))
+        for name in sorted(tables, key=sort_key)
+        if name != "meta" and (tables[name] or name == MEETINGS)
+    ]
+    sections = [[name, len(data), zlib.crc32(data)] for name, data in parts]
+    meta = {**tables["meta"]["1"], "sections": sections}
+    meta.pop(TABLES, None)
+    out = [_HEAD + dumps({"1": meta}) + (_LINE_END if parts else _LAST_END)]
+    for i, (name, data) in enumerate(parts):
+        out += [orjson.dumps(name) + b":", data, _LINE_END if i < len(parts) - 1 else _LAST_END]
+    return b"".join(out)
 
 
 @dataclass(frozen=True)
@@ -476,6 +647,7 @@ class StoreDefect:
 
     detail: str
     newer: bool = False
+    missing: bool = False  # a table file the header names is not there (see ``Store.load``)
 
     def error(self, path: Path) -> CorruptStore:
         if self.newer:
@@ -490,28 +662,49 @@ class StoreDefect:
 
 
 def parse_store(raw: bytes, path: Path) -> Tables:
-    """Parse and check a whole store file; refuse anything we did not write."""
-    found = read_store_bytes(raw)
+    """Parse and check a whole store (the header ``raw`` of ``path``, and its table files);
+    refuse anything we did not write."""
+    found = read_store_bytes(raw, tables_folder(path))
     if isinstance(found, StoreDefect):
         raise found.error(path)
     return found
 
 
-def read_store_bytes(raw: bytes) -> Tables | StoreDefect:
-    """Every table in a store file (in the current layout, whatever schema it was written
-    with), or what is wrong with it. Shape only: the documents themselves are checked by
-    whoever reads them, and by ``aghtrack doctor``."""
+def read_store_file(path: Path, folder: Path | None = None) -> Tables | StoreDefect:
+    """Every table of the store (or backup) file ``path``, whose table files are in ``folder``
+    (by default the store's own), or what is wrong with it."""
+    try:
+        raw = read_regular(path)
+    except OSError as e:
+        return StoreDefect(f"cannot be read ({getattr(e, 'kind', None) or e.strerror or e})")
+    return read_store_bytes(raw, folder or tables_folder(path))
+
+
+def read_store_bytes(raw: bytes, folder: Path | None = None) -> Tables | StoreDefect:
+    """Every table in a store file's bytes ``raw`` (whatever layout and schema it was written
+    with; table files are looked for in ``folder``), or what is wrong with it. Shape only: the
+    documents themselves are checked by whoever reads them, and by ``aghtrack doctor``."""
     with no_gc():
         header = _header_of(raw)
         if isinstance(header, StoreDefect):
             return header
         if header is not None:
-            return _sectioned_tables(raw, *header)
+            return _sectioned_tables(raw, *header, folder)
         return _whole_tables(raw)
 
 
-def _sectioned_tables(raw: bytes, meta: Doc, index: dict[str, _Section]) -> Tables | StoreDefect:
-    source = SectionFile(Path(), raw, index)
+def _sectioned_tables(
+    raw: bytes, meta: Doc, index: dict[str, _Section], folder: Path | None
+) -> Tables | StoreDefect:
+    files: dict[str, bytes] = {}
+    if any(section.file is not None for section in index.values()):
+        if folder is None:
+            return StoreDefect("its tables are in files of their own, and none was given")
+        read = read_table_files(index, folder, read_regular)
+        if isinstance(read, StoreDefect):
+            return read
+        files = read
+    source = SectionFile(Path(), raw, index, files)
     defect = source.defect()
     if defect is not None:
         return defect
@@ -544,6 +737,10 @@ def _whole_tables(raw: bytes) -> Tables | StoreDefect:
     defect = _meta_defect(meta)
     if defect is not None:
         return defect
+    if TABLES in meta:
+        # Its tables are in files of their own and this header no longer lists them on one
+        # line: read as it stands it would be an empty record, so it is refused instead.
+        return StoreDefect("its header was rewritten by another program")
     meta.pop("sections", None)  # a JSON tool rewrote the file: the byte ranges are stale
     if meta["schema"] == 1:
         from .upgrade import from_schema_1  # only old stores need it

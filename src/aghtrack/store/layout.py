@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -611,7 +610,10 @@ def table_file_name(table: str, generation: int, crc: int) -> str:
     if kind[0] == COMMITMENTS:
         key = kind[1]
         if not _PLAIN_KEY.fullmatch(key):
-            key = "k" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+            import hashlib  # ~4 ms to import, and only odd meeting keys need it
+
+            # A plain key has no '-', so no plain key can give this name.
+            key = "x-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
         stem = f"commitments-{key}-{kind[2]}"
     elif kind[0] == JOURNAL:
         stem = f"journal-{kind[2]}"

@@ -395,12 +395,7 @@ def _table_files_index(meta: Doc) -> dict[str, _Section] | StoreDefect:
 def referenced_files(path: Path) -> set[str] | None:
     """The table files a store or backup header names, or None if its header is unreadable
     (its files are then kept: they may be all that is left of that version)."""
-    try:
-        with open(path, "rb") as f:
-            first = f.readline(1 << 24)
-    except OSError:
-        return None
-    meta = _first_line_meta(first)
+    meta = _first_line_meta(_first_line(path))
     if meta is None:
         return None
     entries = meta.get(TABLES, [])
@@ -424,13 +419,17 @@ def table_crcs(meta: Doc) -> dict[str, int]:
 def header_meta(path: Path) -> Doc | None:
     """The ``meta`` header of a store file in the sectioned layout, even if its tables are
     damaged or cut short, or None. Its counters are evidence of the numbers already issued."""
+    meta = _first_line_meta(_first_line(path))
+    return meta if meta is not None and _meta_defect(meta) is None else None
+
+
+def _first_line(path: Path) -> bytes:
+    """A store file's first line (its header), or nothing if it cannot be read."""
     try:
         with open(path, "rb") as f:
-            first = f.readline(1 << 24)
+            return f.readline(1 << 24)
     except OSError:
-        return None
-    meta = _first_line_meta(first)
-    return meta if meta is not None and _meta_defect(meta) is None else None
+        return b""
 
 
 def _first_line_meta(first: bytes) -> Doc | None:

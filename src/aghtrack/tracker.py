@@ -49,12 +49,13 @@ from .model import (
     unicode_text,
 )
 from .periods import DuePeriod, parse_date
-from .store import JournalEntry, Store, Transaction
+from .store import Store
 from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
 
 if TYPE_CHECKING:
     from .report import Report
     from .review import Review
+    from .store import JournalEntry, Transaction
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60

@@ -141,9 +141,12 @@ class Tracker:
         ``everything``, each with all its events applied, whatever their dates (what
         ``--since`` and the review paper step through)."""
         when = clock.today(as_of)
-        held = self.meeting_dates()
         if meeting is not None:
-            self.meeting(meeting)
+            # One meeting's listing needs one meeting's date, not every meeting built.
+            one = self.meeting(meeting)
+            held = {one.key: one.date}
+        else:
+            held = self.meeting_dates()
         # Most listings are of one meeting: only its tables are read from the file.
         found = []
         for _, doc_id, doc in self._snapshot().commitments(meeting):

@@ -33,7 +33,7 @@ from aghtrack import render  # noqa: E402
 from aghtrack.listing import Filter, SortKey, sort_commitments  # noqa: E402
 from aghtrack.model import commitment_from_dict  # noqa: E402
 from aghtrack.store import Store  # noqa: E402
-from aghtrack.store.layout import SCHEMA, encode, read_store_bytes  # noqa: E402
+from aghtrack.store.layout import SCHEMA, encode, read_store_file, tables_folder  # noqa: E402
 from aghtrack.tracker import Tracker  # noqa: E402
 
 MEETING = "60"
@@ -63,16 +63,17 @@ def profile(n: int, repeat: int) -> None:
         print(f"no data set for {n}; run benchmarks/bench.py --sizes {n} first")
         return
     path = source / "ag" / "store.json"
-    raw = path.read_bytes()
-    first_line = raw[: raw.index(b"\n") + 1]
+    first_line = path.read_bytes()
+    folder = tables_folder(path)
+    raw = first_line + b"".join(p.read_bytes() for p in sorted(folder.iterdir()))
     print(f"\nN = {n:,}: store {len(raw) / 2**20:.1f} MiB, header {len(first_line) / 1024:.1f} KiB")
     store = Store(path)
 
     # Reading: what `list --meeting K` does, stage by stage.
-    line("read_bytes of the whole file (for scale)", best(path.read_bytes, repeat))
+    line("read_bytes of the header and every table file", best(lambda: Store(path).load(), repeat))
     line(
-        "orjson.loads of the whole file (gc off)",
-        best(lambda: orjson.loads(raw), repeat, no_gc=True),
+        "orjson.loads of every table file (gc off)",
+        best(lambda: [orjson.loads(p.read_bytes()) for p in folder.iterdir()], repeat, no_gc=True),
     )
     line("Store.load: header + CRC of every table", best(store.load, repeat))
 
@@ -92,8 +93,8 @@ def profile(n: int, repeat: int) -> None:
         best(lambda: Tracker(Store(path), actor="b").commitments(Filter(meeting=MEETING)), repeat),
     )
     line(
-        "read_store_bytes (whole-file check, as doctor does)",
-        best(lambda: read_store_bytes(raw), repeat),
+        "read_store_file (every table parsed, as doctor does)",
+        best(lambda: read_store_file(path), repeat),
     )
 
     # Rendering.
@@ -128,10 +129,11 @@ def profile(n: int, repeat: int) -> None:
         )
         tables = Store(scratch).load().tables
         line(
-            "encode (untouched tables copied as loaded)",
-            best(lambda: b"".join(encode(tables)), repeat),
+            "encode (untouched tables keep their files)",
+            best(lambda: encode(tables), repeat),
         )
-        data = b"".join(encode(tables))
+        encoded = encode(tables)
+        data = encoded.header + b"".join(encoded.files.values())
         line(
             "  write+fsync of the bytes alone",
             best(lambda: write_fsync(Path(tmp) / "x", data), repeat),

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import sys
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -139,6 +138,13 @@ def test_cell_len_agrees_with_rich_where_pythons_unicodedata_is_older() -> None:
         assert plain.cell_len(text) == rich_cell_len(text), ascii(text)
 
 
+def test_every_character_measured_without_rich_takes_one_cell_in_rich() -> None:
+    ranges = (range(0x80, 0x300), range(0x2010, 0x2028), range(0x2500, 0x25A0))
+    narrow = [chr(i) for r in ranges for i in r if chr(i).isprintable()]
+    assert all(plain.cell_len(ch) == rich_cell_len(ch) == 1 for ch in narrow)
+    assert plain.cell_len("".join(narrow)) == rich_cell_len("".join(narrow))
+
+
 def test_a_wrapped_header_sits_on_the_bottom_line_like_richs() -> None:
     columns = [plain.Column("Ref"), plain.Column("Commitment text", ratio=1)]
     header = plain.table(columns, [("9.1", "Hold it")], 24).splitlines()[1:3]
@@ -227,6 +233,51 @@ def test_output_width_is_the_width_rich_would_use(
     assert Console(file=io.StringIO()).width == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(text=_tricky, owner=_tricky, width=st.integers(40, 160))
+def test_show_off_a_terminal_is_laid_out_exactly_as_richs_grid(
+    text: str, owner: str, width: int
+) -> None:
+    c = _commitment(text, owner)
+    rich_out = io.StringIO()
+    Console(file=rich_out, width=width, markup=False, emoji=False, highlight=False).print(
+        render.commitment_detail(c, date(2016, 3, 22))
+    )
+    fields = render.commitment_fields(c, date(2016, 3, 22))
+    plain_out = plain.fields([(label, render.visible(value)) for label, value, _ in fields], width)
+    assert plain_out == rich_out.getvalue()
+
+
+def test_show_to_a_pipe_prints_the_plain_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "70")
+    stdout = _Stdout(False)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    c = _commitment("Hold a roundtable on returns")
+    render.print_commitment(c, date(2016, 3, 22))
+    fields = render.commitment_fields(c, date(2016, 3, 22))
+    assert stdout.getvalue() == plain.fields([(label, v) for label, v, _ in fields], 70)
+    assert stdout.getvalue().startswith("Ref           9.1")
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(min_size=1), width=st.integers(40, 160))
+def test_show_off_a_terminal_fits_and_keeps_every_character(text: str, width: int) -> None:
+    out = plain.fields([("Ref", "9.1"), ("Text", render.visible(text))], width)
+    assert all(rich_cell_len(line) <= width for line in out.splitlines())
+    assert _RAW_CONTROL.search(out) is None
+    values = "".join(line[5:] for line in out.splitlines())
+    assert "".join(values.split()) == "9.1" + "".join(render.visible(text).split())
+
+
+def test_a_right_aligned_column_lines_numbers_up_on_the_right_header_too() -> None:
+    columns = [plain.Column("#", right=True), plain.Column("What", ratio=1)]
+    lines = plain.table(columns, [("7", "a"), ("123", "b")], 40).splitlines()
+    assert lines[1] == "┃   # ┃ What ┃"
+    assert lines[3:5] == ["│   7 │ a    │", "│ 123 │ b    │"]
+
+
 # --- the fast paths lay a table out exactly as the general one ---------------------------------
 
 
@@ -247,10 +298,11 @@ def _general_row(
     if bottom:
         cells = [[""] * (height - len(lines)) + lines for lines in cells]
     for n in range(height):
-        parts = (
-            f" {(line := lines[n] if n < len(lines) else '')}{' ' * (w - plain.cell_len(line))} "
-            for lines, w in zip(cells, widths, strict=True)
-        )
+        parts = []
+        for lines, w, c in zip(cells, widths, columns, strict=True):
+            line = lines[n] if n < len(lines) else ""
+            fill = " " * (w - plain.cell_len(line))
+            parts.append(f" {fill + line if c.right else line + fill} ")
         out.append(bar + bar.join(parts) + bar)
 
 
@@ -282,13 +334,20 @@ _cell_text = st.one_of(
     width=st.integers(min_value=20, max_value=130),
     rules=st.booleans(),
     headers=st.tuples(_cell_text, _cell_text, _cell_text),
+    right=st.tuples(st.booleans(), st.booleans(), st.booleans()),
 )
 def test_fast_table_paths_lay_out_exactly_as_the_general_one(
-    rows: list[tuple[str, str, str]], width: int, rules: bool, headers: tuple[str, str, str]
+    rows: list[tuple[str, str, str]],
+    width: int,
+    rules: bool,
+    headers: tuple[str, str, str],
+    right: tuple[bool, bool, bool],
 ) -> None:
     """One-line ASCII cells skip wrapping and rows of one line skip the line loop: the table
     must come out byte for byte as when every cell is wrapped and padded one line at a time."""
-    columns = [replace(c, header=h) for c, h in zip(WEIGHTED, headers, strict=True)]
+    columns = [
+        c._replace(header=h, right=r) for c, h, r in zip(WEIGHTED, headers, right, strict=True)
+    ]
     assert plain.table(columns, rows, width, rules=rules) == _general_table(
         columns, rows, width, rules
     )

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ._safety import cli_env, make_store, ok, run_cli, scaled
+from ._safety import cli_env, make_store, ok, run_cli, scaled, table_file
 
 
 def _record(path: Path, changes: int = 4) -> None:
@@ -27,8 +27,12 @@ def _record(path: Path, changes: int = 4) -> None:
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
-    """Every regular file in the folder (the lock is empty), by name."""
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+    """Every regular file under the folder (the store's table files included), by path."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _one_line_error(done: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
@@ -60,6 +64,9 @@ def _own_files(store: Path) -> list[str]:
         f"{store}.bak9",  # not there yet: it would be taken for a backup
         str(store.parent / f".{store.name}.x1y2.tmp"),
         f"{store}.damaged-20160101T000000Z",
+        str(table_file(store, "commitments/9/0")),  # a table file, as its header names it
+        f"{store}.tables/new-table.json",  # not there yet: it would sit among the tables
+        f"{store}.tables/.x1y2.tmp",
     ]
 
 

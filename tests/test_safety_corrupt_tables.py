@@ -18,7 +18,7 @@ from aghtrack.store.layout import tables_folder
 
 from ._safety import IN_CI, figure, make_store, ok, run_cli, table_file
 from .conftest import Cli
-from .test_safety_corrupt import COMMANDS
+from .test_safety_corrupt import COMMANDS, _assert_refused
 
 
 def _block(path: Path) -> Path:
@@ -142,15 +142,6 @@ def _commands_for(damage: str) -> list[list[str]]:
     step = 4 if IN_CI else 2
     start = list(DAMAGE).index(damage) % step
     return [args for args in COMMANDS[start::step] if args[0] != "doctor"]
-
-
-def _assert_refused(
-    code: int, stdout: str, stderr: str, path: Path, why: str, args: list[str]
-) -> None:
-    assert code == 1, (args, code, stdout, stderr)
-    assert stderr.count("\n") == 1 and stderr.startswith("aghtrack: "), (args, stderr)
-    assert str(path) in stderr and why in stderr, (args, stderr)
-    assert stdout == "", (args, stdout)
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

@@ -17,17 +17,19 @@ from tinydb import TinyDB
 from aghtrack.errors import CorruptStore
 from aghtrack.store import Store
 from aghtrack.store.layout import (
+    _FILE_NAME,
     CHUNK,
     SCHEMA,
     commitments_table,
     header_meta,
     read_store_bytes,
     serialise,
+    table_file_name,
     tables_folder,
 )
 from aghtrack.tracker import Tracker
 
-from ._safety import make_store, one_file, tables
+from ._safety import IN_CI, make_store, one_file, tables
 from .conftest import Cli
 
 
@@ -312,3 +314,21 @@ def test_any_set_of_commitments_reads_back_the_same_after_serialising(
     where = body_start + (len(raw) - body_start) // 2
     flipped = raw[:where] + bytes([raw[where] ^ 0x01]) + raw[where + 1 :]
     assert not isinstance(read_store_bytes(flipped), dict)
+
+
+@given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=8, unique=True))
+@settings(max_examples=60 if not IN_CI else 20, deadline=None)
+def test_table_file_names_are_plain_distinct_and_never_a_path(keys: list[str]) -> None:
+    """Whatever a meeting key holds (slashes, dots, case, reserved device names), its table
+    files get names of lower-case letters, digits and ``._-``: distinct on a filesystem that
+    ignores case, and never a path out of the tables folder."""
+    names = [table_file_name(f"commitments/{key}/0", 7, 0xABC) for key in keys]
+    assert all(_FILE_NAME.fullmatch(name) for name in names)
+    assert len({name.lower() for name in names}) == len(keys)
+    assert table_file_name("commitments/9/3", 12, 1) == "commitments-9-3.12.00000001.json"
+    hashed = table_file_name("commitments/A/0", 1, 1).split("-")[2]
+    assert table_file_name(f"commitments/x{hashed}/0", 1, 1) != table_file_name(
+        "commitments/A/0", 1, 1
+    )
+    assert table_file_name("journal/0", 12, 1) == "journal-0.12.00000001.json"
+    assert table_file_name("meetings", 12, 1) == "meetings.12.00000001.json"

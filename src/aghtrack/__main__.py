@@ -4,6 +4,43 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
+
+
+def entry() -> NoReturn:
+    """The installed ``aghtrack`` command and ``python -m aghtrack``: run, then leave without
+    tearing the interpreter down. Freeing every module and object one by one costs each run
+    ~12 ms (measured: ``import typer`` 69 ms, 57 ms leaving this way), and the operating system
+    frees a process at once. Nothing is lost: every file aghtrack writes (the store's, reports,
+    exports) is flushed, fsynced and closed inside the write that made it; only stdout and
+    stderr are buffered, and they are flushed here. aghtrack starts no thread and registers no
+    exit handler. ``main`` is the same run without the fast exit (tests call it in-process)."""
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = _exit_code(e.code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `aghtrack list | head`: the reader left
+        code = code or 1
+    except OSError:
+        code = code or 1
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """What ``sys.exit(code)`` would make the process's exit status."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 def main() -> None:
@@ -32,4 +69,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -10,9 +10,9 @@ meeting, and the meeting's own outcomes (endorsed at the meeting, say) are not n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from .events import Op, as_of, replay
 from .listing import meeting_order
@@ -28,8 +28,7 @@ class What(StrEnum):
     OVERDUE = "overdue"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One change to one commitment. ``detail`` is the text a paper shows after the reference:
     the note, the evidence, the fields edited."""
 

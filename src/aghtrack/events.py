@@ -96,7 +96,8 @@ class Event:
     #: Why the date is a best guess (upgraded records); empty when it was recorded.
     estimated: str = ""
     #: Per field an edit sets, the event whose value it replaced: what its author had seen,
-    #: so that a merge can tell a concurrent edit from a later one (``merge.concurrent_edits``).
+    #: so that a merge can tell a concurrent edit from a later one
+    #: (``concurrency.concurrent_edits``).
     over: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def order(self) -> tuple[int, date, str, str]:

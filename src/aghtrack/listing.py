@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from .model import Commitment, Status
 
@@ -17,13 +17,12 @@ class SortKey(StrEnum):
     OWNER = "owner"
 
 
-@dataclass(frozen=True)
-class Filter:
+class Filter(NamedTuple):
     """What the officer asked for; every field left empty matches everything."""
 
     meeting: str | None = None
     owner: str | None = None
-    statuses: frozenset[Status] = field(default_factory=frozenset)
+    statuses: frozenset[Status] = frozenset()
     overdue: bool = False
     due_before: date | None = None
     tag: str | None = None

@@ -191,11 +191,17 @@ def normalise_name(raw: str, what: str = "name") -> str:
 _INVISIBLE = frozenset({"Cf", "Cc", "Cn", "Co"})
 #: Characters outside those categories that still show nothing by themselves: variation
 #: selectors, the combining grapheme joiner and the Hangul fillers.
-_BLANK = re.compile("[\u034f\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+#: (A string, not a pattern: only names with such characters pay for a search.)
+_BLANK = "\u034f\u115f\u1160\u3164\uffa0"
+_BLANK_RANGES = (("\ufe00", "\ufe0f"), ("\U000e0100", "\U000e01ef"))
 
 
 def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch) in _INVISIBLE or _BLANK.match(ch) is not None
+    return (
+        unicodedata.category(ch) in _INVISIBLE
+        or ch in _BLANK
+        or any(low <= ch <= high for low, high in _BLANK_RANGES)
+    )
 
 
 def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:

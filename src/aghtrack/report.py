@@ -20,9 +20,9 @@ and the CSV can never disagree. The counting rules are decided here, once, and s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .changes import Change
 from .listing import SortKey, sort_commitments
@@ -36,8 +36,7 @@ def _zero_counts() -> dict[Status, int]:
     return dict.fromkeys(Status, 0)
 
 
-@dataclass(frozen=True)
-class LeadLine:
+class LeadLine(NamedTuple):
     """The work one party leads: its commitments in status order and how many are overdue."""
 
     lead: str
@@ -53,8 +52,7 @@ class LeadLine:
         return tuple(c.ref for c in self.commitments if c.status is status)
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     meeting: Meeting
     as_of: date
     owner: str | None

@@ -17,15 +17,14 @@ earlier meeting in the store.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .listing import SortKey, meeting_order, sort_commitments
 from .model import CLOSED, INFORMATIONAL, Commitment, Kind, Meeting, Status
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     meeting: Meeting
     as_of: date
     series: str
@@ -71,8 +70,7 @@ def earlier_meetings(meeting: Meeting, meetings: Iterable[Meeting], series: str)
     )
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Which meetings a review paper covers, and which of their commitments it shows: known
     before a single commitment is read, so the reader parses only those meetings' tables and
     builds only the commitments some section shows (half of them, at 100,000)."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import clock
 from .errors import (
@@ -49,19 +49,19 @@ from .model import (
     unicode_text,
 )
 from .periods import DuePeriod, parse_date
-from .store import JournalEntry, Store, Transaction
+from .store import Store
 from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc, table_kind
 
 if TYPE_CHECKING:
     from .report import Report
     from .review import Review
+    from .store import JournalEntry, Transaction
 
 _ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
 _SUMMARY_WIDTH = 60
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One line of ``aghtrack history``: a journal entry, or an edit another office's
     concurrent edit overrode."""
 
@@ -141,9 +141,12 @@ class Tracker:
         ``everything``, each with all its events applied, whatever their dates (what
         ``--since`` and the review paper step through)."""
         when = clock.today(as_of)
-        held = self.meeting_dates()
         if meeting is not None:
-            self.meeting(meeting)
+            # One meeting's listing needs one meeting's date, not every meeting built.
+            one = self.meeting(meeting)
+            held = {one.key: one.date}
+        else:
+            held = self.meeting_dates()
         # Most listings are of one meeting: only its tables are read from the file.
         found = []
         for _, doc_id, doc in self._snapshot().commitments(meeting):
@@ -275,7 +278,7 @@ class Tracker:
             c = self._commitment(
                 doc_id, self._resolve(self._snapshot(), ref, include_deleted=True)[2]
             )
-            from .merge import concurrent_edits  # only history needs it
+            from .concurrency import concurrent_edits  # only history needs it
 
             for lost in concurrent_edits(c.events).values():
                 found.append(

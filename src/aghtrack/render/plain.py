@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 DEFAULT_WIDTH = 80
 #: Narrower than this, a table is all borders; ``COLUMNS=5`` is taken as a slip.
 MIN_WIDTH = 20
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a plain-text table and how it gives up width."""
 
     header: str
@@ -29,6 +28,8 @@ class Column:
     ratio: int = 0
     #: Wrap at this width even when there is room (flexible columns only).
     max_width: int | None = None
+    #: Cells (and the header) aligned right, as Rich's ``justify="right"`` (numbers).
+    right: bool = False
 
 
 def output_width() -> int:
@@ -85,13 +86,26 @@ def cell_len(text: str) -> int:
     """Terminal cells ``text`` takes, measured by Rich's own tables (Unicode 17, newer than
     Python's ``unicodedata``: emoji and wide East Asian characters take two, Devanagari
     vowel signs and Hangul jamo none), so a plain table lines up exactly like the Rich one
-    would. ASCII, almost every cell, is measured without loading them (~4 ms)."""
-    if text.isascii():
+    would. ASCII, almost every cell, and Latin text are measured without loading them (~4 ms)."""
+    if text.isascii() or _narrow(text):
         return len(text)
     return _rich_cell_len()(text)
 
 
-# Rich's measures, loaded on the first non-ASCII cell; cached, as they are called per word.
+def _narrow(text: str) -> bool:
+    """Text every character of which takes one cell on its own and joins no other: printable
+    Latin letters with their accents precomposed (up to U+02FF, before the combining marks),
+    the dashes, quotes, bullets and ellipsis of General Punctuation (U+2010-U+2027) and the
+    box drawing and block elements (U+2500-U+259F). The report's ``·`` separators and bar
+    charts would otherwise load Rich's measures for every report. A test checks each of these
+    characters against Rich."""
+    return text.isprintable() and all(
+        ch <= "\u02ff" or "\u2010" <= ch <= "\u2027" or "\u2500" <= ch <= "\u259f" for ch in text
+    )
+
+
+# Rich's measures, loaded on the first cell neither ASCII nor ``_narrow``; cached, as they are
+# called per word.
 @cache
 def _rich_cell_len() -> Callable[[str], int]:
     from rich.cells import cell_len as rich_cell_len
@@ -181,17 +195,31 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
     return widths
 
 
-def _pad(text: str, width: int) -> str:
+def _pad(text: str, width: int, right: bool = False) -> str:
     if text.isascii():
-        return text.ljust(width)
-    return text + " " * (width - cell_len(text))
+        return text.rjust(width) if right else text.ljust(width)
+    fill = " " * (width - cell_len(text))
+    return fill + text if right else text + fill
+
+
+def fields(rows: Sequence[tuple[str, str]], width: int) -> str:
+    """Labelled values, one under the other, as Rich lays out ``Table.grid(padding=(0, 2))``
+    with a bold label column and a folding value column (``show``): labels never wrap,
+    values wrap within what the labels leave. Cells must already be safe."""
+    label_width = max((cell_len(label) for label, _ in rows), default=0)
+    natural = max((cell_len(line) for _, value in rows for line in value.split("\n")), default=0)
+    value_width = max(1, min(natural, width - label_width - 2))
+    out: list[str] = []
+    for label, value in rows:
+        for n, line in enumerate(wrap(value, value_width)):
+            out.append(f"{_pad(label if n == 0 else '', label_width)}  {_pad(line, value_width)}")
+    return "\n".join(out) + "\n"
 
 
 def _cell_lines(cell: str, column: Column, width: int) -> list[str]:
     """The lines of one cell. Most cells of a long table are one line of plain ASCII words
-    that fit: those are returned as they are, which is what ``wrap`` would make of them (a
-    trailing space it would drop comes back as padding). Measured: the review paper's 24,000
-    rows at 100,000 commitments spent 1 s wrapping."""
+    that fit: those are returned as they are, which is what ``wrap`` would make of them.
+    Measured: the review paper's 24,000 rows at 100,000 commitments spent 1 s wrapping."""
     if not column.ratio:
         return [cell]
     if (
@@ -200,6 +228,7 @@ def _cell_lines(cell: str, column: Column, width: int) -> list[str]:
         and cell.isprintable()
         and "  " not in cell
         and cell[:1] != " "
+        and cell[-1:] != " "
     ):
         return [cell]
     return wrap(cell, width)
@@ -238,12 +267,14 @@ def _row(
     height = max(len(lines) for lines in cells)
     between = f" {bar} "
     if height == 1:
-        padded = [_pad(lines[0], w) for lines, w in zip(cells, widths, strict=True)]
+        padded = [
+            _pad(lines[0], w, c.right) for lines, w, c in zip(cells, widths, columns, strict=True)
+        ]
         out.append(f"{bar} {between.join(padded)} {bar}")
         return
     columns_lines = []
-    for lines, w in zip(cells, widths, strict=True):
-        body = [_pad(line, w) for line in lines]
+    for lines, w, c in zip(cells, widths, columns, strict=True):
+        body = [_pad(line, w, c.right) for line in lines]
         fill = [" " * w] * (height - len(lines))
         columns_lines.append(fill + body if bottom else body + fill)
     out.extend(f"{bar} {between.join(parts)} {bar}" for parts in zip(*columns_lines, strict=True))

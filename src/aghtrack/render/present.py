@@ -14,10 +14,9 @@ values, and every format shows them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Commitment, Meeting, Status
 
@@ -163,8 +162,7 @@ def text_with_links(c: Commitment) -> str:
 Cell = str | int | date | None
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a commitments table: its header and how a cell is read from a
     commitment, the same for every output format."""
 
@@ -272,8 +270,7 @@ def overdue_measure(report: Report) -> str:
     return f"Overdue as of {report.as_of.isoformat()}"
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """One line of the summary: a label, the figure as shown, and how it is set apart."""
 
     label: str
@@ -429,8 +426,7 @@ def review_block(review: Review) -> list[tuple[str, str]]:
     return lines
 
 
-@dataclass(frozen=True)
-class ReviewSection:
+class ReviewSection(NamedTuple):
     """One section of the review paper: its name in JSON and CSV, its heading, what it holds."""
 
     key: str

@@ -16,24 +16,25 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptStore, StoreBusy
 from .files import DEFAULT_BACKUPS, DEFAULT_LOCK_TIMEOUT, StoreFiles, read_regular
-from .journal import JournalEntry, Transaction, journal_entries
 from .layout import (
     Doc,
     LazyTables,
     Snapshot,
     TableFileGone,
-    counters_in,
     counters_json,
     empty_tables,
     encode,
     header_meta,
-    merge_counters,
     open_tables,
     referenced_files,
 )
+
+if TYPE_CHECKING:
+    from .journal import JournalEntry, Transaction
 
 #: How many times a read starts again when a writer replaced the version it was reading.
 _READ_ATTEMPTS = 50
@@ -45,6 +46,16 @@ __all__ = [
     "Store",
     "Transaction",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``JournalEntry`` and ``Transaction`` from the journal module, imported when first asked
+    for: a command that only reads never needs it (nor TinyDB)."""
+    if name in ("JournalEntry", "Transaction"):
+        from . import journal
+
+        return getattr(journal, name)
+    raise AttributeError(name)
 
 
 class Store(StoreFiles):
@@ -84,6 +95,8 @@ class Store(StoreFiles):
         """Hold the lock, hand out the current tables, and write them if the block changed
         anything. An exception inside the block writes nothing. ``lock_held``: the caller
         already holds ``locked()`` (``sync``, which keeps it across its git steps)."""
+        from .journal import Transaction
+
         with contextlib.nullcontext() if lock_held else self.locked():
             snapshot = self.load()
             tx = Transaction(snapshot, at=at, actor=actor, command=command)
@@ -121,6 +134,8 @@ class Store(StoreFiles):
         the counters kept beside the store; every backup's header and tables. 9.4, issued
         after the backup was taken, is lost with the damaged file, but it is never issued
         again to a different commitment."""
+        from .recovery import merge_counters
+
         tables = open_tables(self.path, data)
         merge_counters(tables["meta"]["1"], self._counter_sources())
         encoded = encode(tables)  # the backup's table files stay as they are
@@ -130,6 +145,8 @@ class Store(StoreFiles):
         return aside
 
     def _counter_sources(self) -> Iterator[Doc]:
+        from .recovery import counters_in
+
         for path in (self.path, *self.backup_paths()):
             meta = header_meta(path)
             if meta is not None:
@@ -150,4 +167,6 @@ class Store(StoreFiles):
 
     def journal(self, snapshot: Snapshot | None = None) -> list[JournalEntry]:
         """Journal entries, newest first."""
+        from .journal import journal_entries
+
         return journal_entries(snapshot or self.load())

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -89,14 +88,17 @@ def sort_key(name: str) -> tuple[int, str, int]:
     return (order, kind[1], kind[2])
 
 
-@dataclass(frozen=True)
 class _Section:
-    """Where a table's JSON lies in the store file, and its checksum."""
+    """Where a table's JSON lies (in the store file, or in a table file of its own), and its
+    checksum. A plain slotted class: a dataclass costs every command's start-up ~0.5 ms."""
 
-    offset: int  # of the table's JSON value, from the start of the file (inline tables)
-    length: int
-    crc: int
-    file: str | None = None  # the table file's name in the tables folder, or None if inline
+    __slots__ = ("crc", "file", "length", "offset")
+
+    def __init__(self, offset: int, length: int, crc: int, file: str | None = None) -> None:
+        self.offset = offset  # of the table's JSON value, from the start of the file (inline)
+        self.length = length
+        self.crc = crc
+        self.file = file  # the table file's name in the tables folder, or None if inline
 
 
 class SectionFile:
@@ -393,12 +395,7 @@ def _table_files_index(meta: Doc) -> dict[str, _Section] | StoreDefect:
 def referenced_files(path: Path) -> set[str] | None:
     """The table files a store or backup header names, or None if its header is unreadable
     (its files are then kept: they may be all that is left of that version)."""
-    try:
-        with open(path, "rb") as f:
-            first = f.readline(1 << 24)
-    except OSError:
-        return None
-    meta = _first_line_meta(first)
+    meta = _first_line_meta(_first_line(path))
     if meta is None:
         return None
     entries = meta.get(TABLES, [])
@@ -422,13 +419,17 @@ def table_crcs(meta: Doc) -> dict[str, int]:
 def header_meta(path: Path) -> Doc | None:
     """The ``meta`` header of a store file in the sectioned layout, even if its tables are
     damaged or cut short, or None. Its counters are evidence of the numbers already issued."""
+    meta = _first_line_meta(_first_line(path))
+    return meta if meta is not None and _meta_defect(meta) is None else None
+
+
+def _first_line(path: Path) -> bytes:
+    """A store file's first line (its header), or nothing if it cannot be read."""
     try:
         with open(path, "rb") as f:
-            first = f.readline(1 << 24)
+            return f.readline(1 << 24)
     except OSError:
-        return None
-    meta = _first_line_meta(first)
-    return meta if meta is not None and _meta_defect(meta) is None else None
+        return b""
 
 
 def _first_line_meta(first: bytes) -> Doc | None:
@@ -443,74 +444,9 @@ def _first_line_meta(first: bytes) -> Doc | None:
     return meta if isinstance(meta, dict) else None
 
 
-def merge_counters(meta: Doc, others: Iterator[Doc]) -> bool:
-    """Raise ``meta``'s reference and id counters to the highest any other copy reached, so
-    that a restored backup never issues a number again. Returns whether anything moved."""
-    moved = False
-    for other in others:
-        for counter in ("last_seq", "last_doc_id"):
-            mine: dict[str, int] = meta.setdefault(counter, {})
-            for key, value in other.get(counter, {}).items():
-                if value > mine.get(key, 0):
-                    mine[key] = value
-                    moved = True
-        if int(other.get("generation", 0)) > int(meta.get("generation", 0)):
-            meta["generation"] = int(other["generation"])
-            moved = True
-    return moved
-
-
 def counters_json(meta: Doc) -> bytes:
     """The counters of ``meta`` as kept beside the store (see ``StoreFiles.counters_path``)."""
     return dumps({k: meta[k] for k in ("last_seq", "last_doc_id", "generation") if k in meta})
-
-
-#: A commitment's reference, a table's name and a counters object, as they appear in the
-#: bytes of a store, a backup or a counters file: legible even when the file is not.
-_REF = re.compile(rb'"ref":"((?:[^"\\]|\\.){1,200})\.(\d{1,10})"')
-_CREATED = re.compile(rb'"commitments/((?:[^"\\]|\\.){1,200})/\d{1,10}":\[([\d,]{1,100000})\]')
-_JOURNAL_ID = re.compile(rb'"(\d{1,10})":\{"at":')
-_COUNTERS = re.compile(rb'"(last_seq|last_doc_id)":(\{[^{}]{0,100000}\})')
-
-
-def counters_in(raw: bytes) -> Doc:
-    """The highest counters legible anywhere in a file's bytes, however damaged: each
-    commitment's reference, each journal block's first entry, and any counters object. A
-    restore takes them with the other sources, so a number is never issued twice."""
-    last_seq: dict[str, int] = {}
-    last_doc_id: dict[str, int] = {}
-
-    def raise_to(counters: dict[str, int], key: str, value: int) -> None:
-        if value > counters.get(key, 0):
-            counters[key] = value
-
-    def meeting(quoted: bytes) -> str | None:
-        try:
-            key = orjson.loads(b'"' + quoted + b'"')
-        except orjson.JSONDecodeError:
-            return None
-        return key if isinstance(key, str) else None
-
-    for m in _REF.finditer(raw):
-        if (key := meeting(m[1])) is not None and int(m[2]) <= MAX_COUNTER:
-            raise_to(last_seq, key, int(m[2]))
-    for m in _CREATED.finditer(raw):
-        numbers = [int(n) for n in m[2].split(b",") if n]
-        if (key := meeting(m[1])) is not None and numbers and max(numbers) <= MAX_COUNTER:
-            raise_to(last_seq, key, max(numbers))
-    for m in _JOURNAL_ID.finditer(raw):
-        if int(m[1]) <= MAX_COUNTER:
-            raise_to(last_doc_id, JOURNAL, int(m[1]))
-    for m in _COUNTERS.finditer(raw):
-        try:
-            found = orjson.loads(m[2])
-        except orjson.JSONDecodeError:
-            continue
-        target = last_seq if m[1] == b"last_seq" else last_doc_id
-        for key, value in found.items() if isinstance(found, dict) else ():
-            if is_int(value) and 0 < value <= MAX_COUNTER:
-                raise_to(target, key, value)
-    return {"last_seq": last_seq, "last_doc_id": last_doc_id}
 
 
 #: No counter legible in a damaged file is believed above this (a garbled digit would
@@ -561,13 +497,15 @@ def dumps(value: Any) -> bytes:
         ) from None
 
 
-@dataclass(frozen=True)
 class Encoded:
     """A store version to write: its one-line header, and the table files it names that are
     not on disk yet (``name -> bytes``)."""
 
-    header: bytes
-    files: dict[str, bytes]
+    __slots__ = ("files", "header")
+
+    def __init__(self, header: bytes, files: dict[str, bytes]) -> None:
+        self.header = header
+        self.files = files
 
 
 def encode(tables: LazyTables) -> Encoded:
@@ -611,7 +549,10 @@ def table_file_name(table: str, generation: int, crc: int) -> str:
     if kind[0] == COMMITMENTS:
         key = kind[1]
         if not _PLAIN_KEY.fullmatch(key):
-            key = "k" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+            import hashlib  # ~4 ms to import, and only odd meeting keys need it
+
+            # A plain key has no '-', so no plain key can give this name.
+            key = "x-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
         stem = f"commitments-{key}-{kind[2]}"
     elif kind[0] == JOURNAL:
         stem = f"journal-{kind[2]}"

@@ -67,8 +67,8 @@ What it does, and the choices that keep the comparison fair:
   and 0.5x its peak memory; and one note on the 100,000 store writes at most 1 MiB.
 * Disk traffic: every writing command (``add-action``, ``update``, ``note``, ``done``) runs
   once more per size, untimed, after its timed runs and from the same pristine data, through
-  a wrapper (``python -c``, then ``runpy`` runs ``aghtrack`` with the same argv) whose atexit
-  hook reads ``/proc/self/io`` before and after: ``wchar`` is the bytes passed to write(2)
+  a wrapper (``python -c`` that runs aghtrack's ``main`` with the same argv) which reads
+  ``/proc/self/io`` before and after: ``wchar`` is the bytes passed to write(2)
   (the store, its side files and the command's own few lines of output), ``write_bytes`` the
   bytes the kernel sent towards storage for it. As a cross-check, every file under the
   store's directory (``store.json`` and whatever lives beside it, subdirectories included) is
@@ -641,26 +641,30 @@ def measure(pair: Pair, runs: int, env_ag: dict[str, str], env_peer: dict[str, s
         restore(ds)
 
 
-#: Runs aghtrack as its console script would (``runpy`` of the package's ``__main__``) and, on
+#: Runs aghtrack's ``main`` as its console script does (the script's ``entry`` is ``main`` and
+#: then an exit that skips the interpreter's teardown, which would skip an atexit hook) and, on
 #: the way out, writes the growth of ``/proc/self/io`` since its own start to a side file: the
 #: interpreter's start-up is left out, the command's output and everything it wrote are in.
-#: Registered first, the hook runs after any atexit hook of aghtrack's own (they run LIFO).
 IO_PROBE = """\
-import atexit, runpy, sys
+import sys
 def counters():
     with open("/proc/self/io") as f:
         return {k: int(v) for k, v in (line.split(":") for line in f)}
 side, sys.argv = sys.argv[1], ["aghtrack", *sys.argv[2:]]
 start = counters()
-@atexit.register
-def report():
-    sys.stdout.flush()
-    sys.stderr.flush()
-    end = counters()
-    import json
-    with open(side, "w") as f:
-        json.dump({k: end[k] - start[k] for k in end}, f)
-runpy.run_module("aghtrack", run_name="__main__", alter_sys=True)
+from aghtrack.__main__ import main
+code = 0
+try:
+    main()
+except SystemExit as e:
+    code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+sys.stdout.flush()
+sys.stderr.flush()
+end = counters()
+import json
+with open(side, "w") as f:
+    json.dump({k: end[k] - start[k] for k in end}, f)
+sys.exit(code)
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import NoReturn
@@ -26,10 +27,8 @@ def entry() -> NoReturn:
         code = code or 1
     except OSError:
         code = code or 1
-    try:
+    with contextlib.suppress(OSError):
         sys.stderr.flush()
-    except OSError:
-        pass
     os._exit(code)
 
 

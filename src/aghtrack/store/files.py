@@ -56,12 +56,9 @@ class StoreFiles:
         backups: int = DEFAULT_BACKUPS,
     ) -> None:
         self.path = real_store_path(path)
+        self.tables_path = tables_folder(self.path)
         self.lock_timeout = lock_timeout
         self.backups = backups
-
-    @property
-    def tables_path(self) -> Path:
-        return tables_folder(self.path)
 
     @property
     def counters_path(self) -> Path:
@@ -101,10 +98,7 @@ class StoreFiles:
 
     def table_files(self) -> list[Path]:
         """Every file in the tables folder, temp files included."""
-        try:
-            return [self.tables_path / name for name in os.listdir(self.tables_path)]
-        except OSError:
-            return []
+        return [self.tables_path / name for name in _names_in(self.tables_path)]
 
     @property
     def lock_path(self) -> Path:
@@ -122,9 +116,10 @@ class StoreFiles:
 
     def leftover_temp_files(self) -> list[Path]:
         """Temp files a killed writer left behind: never read, removed by the next write."""
-        beside = self.path.parent.glob(f".{glob_escape(self.path.name)}.*.tmp")
-        inside = (p for p in self.table_files() if p.name.startswith(".") and p.suffix == ".tmp")
-        return sorted([*beside, *inside])
+        prefix = f".{self.path.name}."
+        beside = [self.path.parent / n for n in _names_in(self.path.parent) if _is_temp(n, prefix)]
+        inside = [self.tables_path / n for n in _names_in(self.tables_path) if _is_temp(n, ".")]
+        return sorted(beside + inside)
 
     def signature(self) -> tuple[int, int, int] | None:
         """Identity of the file's current version; every write renames a new file in."""
@@ -267,10 +262,10 @@ class StoreFiles:
         write). Best effort: a file that cannot be removed now (open elsewhere, on Windows) is
         removed by a later write. A command reading without the lock that finds a file gone
         reads the store again (``Store.load``)."""
-        for path in self.table_files():
-            if path.name not in named and not path.name.startswith("."):
+        for name in _names_in(self.tables_path):
+            if name not in named and not name.startswith("."):
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    os.unlink(self.tables_path / name)
 
     def headers(self) -> list[Path]:
         """The store and every file beside it that may name table files: backups and damaged
@@ -317,6 +312,19 @@ class StoreFiles:
         for leftover in self.leftover_temp_files():
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _names_in(folder: Path) -> list[str]:
+    """The names in a folder (none if it cannot be listed): a listing is what a write needs,
+    without a Path or a glob pattern per name."""
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _is_temp(name: str, prefix: str) -> bool:
+    return name.startswith(prefix) and name.endswith(".tmp")
 
 
 class LockTimeout(Exception):
@@ -536,8 +544,16 @@ def read_regular(path: Path, *, limit: int | None = None) -> bytes:
             raise NotRegularFile(path, st.st_mode)
         if limit is not None and st.st_size > limit:
             raise FileTooLarge(path, st.st_size, limit)
-        chunks = []
-        while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):
+        want = max(st.st_size + 1, 1 << 16)
+        first = os.read(fd, want)
+        if limit is not None and len(first) > limit:
+            raise FileTooLarge(path, len(first), limit)
+        if len(first) < want:
+            # A short read of a regular file is its end: one call per file, not two (a load
+            # reads every table file).
+            return first
+        chunks = [first]
+        while chunk := os.read(fd, want):
             chunks.append(chunk)
             if limit is not None and sum(map(len, chunks)) > limit:
                 raise FileTooLarge(path, sum(map(len, chunks)), limit)

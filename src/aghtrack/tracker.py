@@ -114,6 +114,15 @@ class Tracker:
         doc_id, doc = self._find_meeting(self._snapshot(), key)
         return self._meeting(doc_id, doc)
 
+    def _held_on(self, key: str) -> date | None:
+        """The date meeting ``key`` was held, or None if the store has no such meeting; one
+        meeting is built, not all of them."""
+        snapshot = self._snapshot()
+        doc_id = self._meeting_doc_id(snapshot, normalise_meeting_key(key))
+        if doc_id is None:
+            return None
+        return self._meeting(doc_id, snapshot.docs(MEETINGS)[str(doc_id)]).date
+
     def meeting_keys(self) -> list[str]:
         return [m.key for m in self.meetings()]
 
@@ -255,7 +264,7 @@ class Tracker:
         when = clock.today(as_of)
         _, doc_id, doc = self._resolve(self._snapshot(), ref)
         c = self._commitment(doc_id, doc, when)
-        held = self.meeting_dates().get(c.meeting)
+        held = self._held_on(c.meeting)
         if held is not None and held > when:
             raise NotYetHeld(
                 f"{c.ref} did not exist on {when}: meeting {c.meeting} was held on {held}."

@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -244,10 +244,10 @@ def test_a_state_without_events_stands_for_the_events_it_implies() -> None:
     assert (events[1].on, events[1].estimated) == (date(2015, 12, 4), "")
     assert legacy_events(state) == events  # the same ids every time: two offices agree
     c = fold((state.id, "9", 2), events)
-    assert replace(c, events=(), status_on=None) == state
+    assert c._replace(events=(), status_on=None) == state
     assert as_of(c, date(2015, 12, 3)).status is Status.OPEN
     # Without an evidence date, when it was recorded is used, and said to be a guess.
-    undated = replace(state, evidence=None, status=Status.DROPPED)
+    undated = state._replace(evidence=None, status=Status.DROPPED)
     status = legacy_events(undated)[1]
     assert status.on == date(2016, 3, 22) and "not recorded" in status.estimated
 

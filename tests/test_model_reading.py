@@ -5,7 +5,6 @@ refuses (keys missing, wrong types, meeting fields read back)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -82,7 +81,7 @@ def test_a_minimal_document_reads_with_every_default() -> None:
         kind=Kind.AGREED,
         status=Status.OPEN,
     )
-    assert replace(c, events=()) == expected
+    assert c._replace(events=()) == expected
     assert (c.owners, c.support, c.tags, c.notes, c.due, c.evidence) == ((), (), (), (), None, None)
     assert (c.source, c.created, c.updated, c.deleted) == ("", "", "", False)
 

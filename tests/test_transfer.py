@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 from pathlib import Path
@@ -258,7 +257,7 @@ def test_csv_export_reimports_to_the_same_commitments_but_notes(
 
     def states(found: list[Commitment]) -> list[Commitment]:
         # A CSV row carries the state, not the history that led to it.
-        return [dataclasses.replace(c, events=()) for c in found]
+        return [c._replace(events=()) for c in found]
 
     assert states(Tracker(other, actor="t").commitments()) == states(tracker.commitments())
 

@@ -3,6 +3,11 @@
 A commitment is one outcome of a meeting that the next meeting will review. The dict shape
 produced by ``commitment_to_dict`` is at once the stored form, the ``--json`` output and the
 export format, so that scripts, backups and the store never drift apart.
+
+The record's values (notes, evidence, meetings, commitments) are immutable named tuples: a
+frozen dataclass costs every run ~1 ms to create at import (four of them were ~4 ms of a
+command's ~25 ms of its own work, issue 16) and builds each instance more slowly (a review
+of a 100,000-commitment record builds ~24,000). A changed commitment is ``c._replace(...)``.
 """
 
 from __future__ import annotations
@@ -11,11 +16,10 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import (
     EmptyText,
@@ -218,8 +222,7 @@ def clean_names(names: Iterable[str], what: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A dated progress note on a commitment, and who wrote it."""
 
     on: date
@@ -227,8 +230,7 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What shows a commitment was done: a text, or the commitment that fulfilled it."""
 
     text: str | None
@@ -236,8 +238,7 @@ class Evidence:
     on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Meeting:
+class Meeting(NamedTuple):
     """A meeting whose outcomes are tracked; ``key`` is what users type (``9``)."""
 
     key: str
@@ -252,8 +253,7 @@ class Meeting:
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Commitment:
+class Commitment(NamedTuple):
     """One commitment as its events make it (``events.fold``); immutable, so a change is
     a new event, never an edit in place."""
 
@@ -319,7 +319,7 @@ def new_id() -> str:
 
 
 def with_changes(commitment: Commitment, **changes: Any) -> Commitment:
-    return replace(commitment, **changes)
+    return commitment._replace(**changes)
 
 
 # --- the dict shape: stored form, --json output and export format --------------------------

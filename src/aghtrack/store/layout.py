@@ -24,9 +24,8 @@ import gc
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 import orjson
 
@@ -581,8 +580,7 @@ def serialise(tables: Tables) -> bytes:
     return b"".join(out)
 
 
-@dataclass(frozen=True)
-class StoreDefect:
+class StoreDefect(NamedTuple):
     """What is wrong with a store file, for a person; ``newer`` when a later aghtrack wrote it
     (not damage: restoring a backup over it would lose that version's changes)."""
 

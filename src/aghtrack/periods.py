@@ -8,8 +8,8 @@ allows (``due_by``), which is what overdue checks compare against.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .errors import InvalidDate, InvalidPeriod
 
@@ -29,9 +29,9 @@ _YEAR = re.compile(r"(\d{4})", re.ASCII)
 _THIRD = re.compile(r"(early|mid|late)\s+(\d{4})", re.IGNORECASE | re.ASCII)
 
 
-@dataclass(frozen=True, order=True)
-class DuePeriod:
-    """A due period: ``due_by`` first so that periods sort by deadline."""
+class DuePeriod(NamedTuple):
+    """A due period: ``due_by`` first so that periods sort by deadline. A named tuple, not a
+    frozen dataclass: ~1 ms less of every run's start-up (issue 16)."""
 
     due_by: date
     text: str

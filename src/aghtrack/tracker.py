@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -567,7 +566,7 @@ class Tracker:
         # written before sharing existed, is taken to have seen every earlier one).
         over = {name: setters.get(name, "") for name in changes}
         edit = self._event(Op.EDIT, day, changes=changes)
-        return replace(edit, over=MappingProxyType(over))
+        return edit._replace(over=MappingProxyType(over))
 
     def _event(
         self,

@@ -332,3 +332,31 @@ def test_table_file_names_are_plain_distinct_and_never_a_path(keys: list[str]) -
     )
     assert table_file_name("journal/0", 12, 1) == "journal-0.12.00000001.json"
     assert table_file_name("meetings", 12, 1) == "meetings.12.00000001.json"
+
+
+def test_a_reader_whose_version_was_collected_meanwhile_reads_the_new_one(
+    store_path: Path,
+) -> None:
+    """A command reads without the lock: if writers replaced the version whose header it read
+    and removed that version's table files before it read them, it reads the store again
+    rather than report damage."""
+    store = Store(store_path, backups=1)
+    _add(store, [_doc("9", 1)])
+    stale_header = store_path.read_bytes()
+    stale_block = _named(store_path)["commitments/9/0"]
+    for n in range(2, 5):
+        _add(store, [_doc("9", n)])
+    assert stale_block not in {p.name for p in store.table_files()}  # collected
+    reads = iter([stale_header])
+    real_read = store.read
+    store.read = lambda: next(reads, None) or real_read()  # type: ignore[method-assign]
+    snapshot = store.load()
+    assert sorted(int(k) for k in snapshot.docs("commitments/9/0")) == [1, 2, 3, 4]
+
+
+def test_a_table_file_missing_while_the_header_stands_still_is_damage(store_path: Path) -> None:
+    store = Store(store_path)
+    _add(store, [_doc("9", 1)])
+    (tables_folder(store_path) / _named(store_path)["commitments/9/0"]).unlink()
+    with pytest.raises(CorruptStore, match="is missing"):
+        store.load()

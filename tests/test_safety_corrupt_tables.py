@@ -81,7 +81,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "a table file missing": (lambda path: _block(path).unlink(), "is missing"),
     "the tables folder missing": (
         lambda path: shutil.rmtree(tables_folder(path)),
-        "is missing",
+        "its tables folder store.json.tables is missing: a store is store.json with that",
     ),
     "a folder where a table file was": (_folder_for_file, "a folder"),
     "a file name that is a path": (

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, TypeGuard
 import orjson
 
 from ..errors import CorruptStore, NotUnicode
-from .files import read_regular, tables_folder
+from .files import TABLES_SUFFIX, read_regular, tables_folder
 
 FORMAT = "aghtrack-store"
 #: 3: commitments are kept as their dated events (``events``); a schema 2 document (a state
@@ -166,6 +166,13 @@ def read_table_files(
     index: dict[str, _Section], folder: Path, read: Callable[[Path], bytes]
 ) -> dict[str, bytes] | StoreDefect:
     """The bytes of every table file the index names, or what stops one being read."""
+    if index and not folder.is_dir():
+        store = folder.name.removesuffix(TABLES_SUFFIX)
+        return StoreDefect(
+            f"its tables folder {folder.name} is missing: a store is {store} with that "
+            "folder beside it, to be copied or moved together",
+            missing=True,
+        )
     found: dict[str, bytes] = {}
     for name, section in index.items():
         if section.file is None:

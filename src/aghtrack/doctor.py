@@ -3,7 +3,8 @@
 Every other command refuses a damaged store and leaves it exactly as it is, so that nothing is
 lost by accident. The doctor says what is wrong, with the store and with each backup, and on
 request puts the newest *good* backup in its place, keeping the damaged file aside under a new
-name. It never deletes anything.
+name. It never deletes anything. A backup is an earlier header over the same tables folder; it
+is good only if every table file it names is there and whole.
 """
 
 from __future__ import annotations

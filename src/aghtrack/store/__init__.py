@@ -59,7 +59,8 @@ def __getattr__(name: str) -> Any:
 
 
 class Store(StoreFiles):
-    """A store file: read without a lock (renames are atomic), written under one."""
+    """A store: read without a lock (a header rename is atomic and table files never change),
+    written under one."""
 
     def load(self) -> Snapshot:
         """Read the store: its header and every table file at one instant, checked now, each

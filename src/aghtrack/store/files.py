@@ -1,6 +1,7 @@
-"""The store's files on disk: reading the store whole, the cross-process lock, the atomic
-replace, the rotating backups, and keeping a damaged file aside. Part of the store layer, and
-the only code in aghtrack that renames, links or fsyncs a file.
+"""The store's files on disk: reading a file whole, the cross-process lock, the atomic
+replace, the table files and removing those no header names, the rotating backups, and keeping
+a damaged file aside. Part of the store layer, and the only code in aghtrack that renames,
+links, removes or fsyncs a file.
 
 Every write is written whole to a temp file in the same directory, fsynced, atomically renamed
 over its target, and the directory fsynced. A crash at any instant leaves the old file or the
@@ -151,8 +152,8 @@ class StoreFiles:
             os.close(fd)  # closing the descriptor releases the lock
 
     def read(self) -> bytes | None:
-        """The whole store file, or None if there is none. Refuses anything but a regular
-        file without blocking on it."""
+        """The store file (its header, or a whole one-file store), or None if there is none.
+        Refuses anything but a regular file without blocking on it."""
         try:
             return read_regular(self.path)
         except FileNotFoundError:

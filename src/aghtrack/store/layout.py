@@ -166,7 +166,8 @@ def read_table_files(
     index: dict[str, _Section], folder: Path, read: Callable[[Path], bytes]
 ) -> dict[str, bytes] | StoreDefect:
     """The bytes of every table file the index names, or what stops one being read."""
-    if index and not folder.is_dir():
+    in_files = [section for section in index.values() if section.file is not None]
+    if in_files and not folder.is_dir():
         store = folder.name.removesuffix(TABLES_SUFFIX)
         return StoreDefect(
             f"its tables folder {folder.name} is missing: a store is {store} with that "

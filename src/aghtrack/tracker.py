@@ -49,7 +49,7 @@ from .model import (
 )
 from .periods import DuePeriod, parse_date
 from .store import Store
-from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc, table_kind
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
 
 if TYPE_CHECKING:
     from .report import Report
@@ -217,24 +217,16 @@ class Tracker:
         # Forget this version of the store: its tables are let go below, and its bytes (55 MB
         # at 100,000 commitments) can go before the paper is laid out. The next read loads it.
         self._cached = self._meetings = None
-        tables: dict[str, list[str]] = {}
-        for name in snapshot.table_names(COMMITMENTS):
-            kind = table_kind(name)
-            if kind is not None:
-                tables.setdefault(kind[1], []).append(name)
         shown = []
         with no_gc():
-            for m in scope.earlier:
-                for name in tables.get(m.key, ()):
-                    for doc_id, doc in snapshot.docs(name).items():
-                        known = standing(doc.get("events"), when)
-                        if known is not None and (known[0] or not scope.shows(m.key, *known[1:])):
-                            continue
-                        c = self._commitment(doc_id, doc, when)
-                        # Deleted at any date is deleted at every date (a correction).
-                        if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
-                            shown.append(c)
-                    snapshot.tables.pop(name, None)
+            for key, doc_id, doc in snapshot.commitments_of(m.key for m in scope.earlier):
+                known = standing(doc.get("events"), when)
+                if known is not None and (known[0] or not scope.shows(key, *known[1:])):
+                    continue
+                c = self._commitment(doc_id, doc, when)
+                # Deleted at any date is deleted at every date (a correction).
+                if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
+                    shown.append(c)
         return build_review(scope, shown)
 
     def since_date(self, raw: str) -> date:

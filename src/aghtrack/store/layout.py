@@ -23,7 +23,7 @@ import contextlib
 import gc
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TypeGuard
 
@@ -166,8 +166,7 @@ def read_table_files(
     index: dict[str, _Section], folder: Path, read: Callable[[Path], bytes]
 ) -> dict[str, bytes] | StoreDefect:
     """The bytes of every table file the index names, or what stops one being read."""
-    in_files = [section for section in index.values() if section.file is not None]
-    if in_files and not folder.is_dir():
+    if any(section.file is not None for section in index.values()) and not folder.is_dir():
         store = folder.name.removesuffix(TABLES_SUFFIX)
         return StoreDefect(
             f"its tables folder {folder.name} is missing: a store is {store} with that "
@@ -258,6 +257,22 @@ class Snapshot:
         for name in self.table_names(COMMITMENTS, meeting):
             for doc_id, doc in self.tables[name].items():
                 yield name, doc_id, doc
+
+    def commitments_of(self, meetings: Iterable[str]) -> Iterator[tuple[str, str, Doc]]:
+        """``(meeting, doc id, document)`` of every commitment of these meetings, in their
+        order, each table parsed, passed over and let go: a pass over much of a large record
+        (the review paper) holds one table at a time, not 120 MB of them. A table asked for
+        again later is parsed again from the bytes this snapshot was read from."""
+        by_meeting: dict[str, list[str]] = {}
+        for name in self.table_names(COMMITMENTS):
+            kind = table_kind(name)
+            if kind is not None:
+                by_meeting.setdefault(kind[1], []).append(name)
+        for meeting in meetings:
+            for name in by_meeting.get(meeting, ()):
+                for doc_id, doc in self.tables[name].items():
+                    yield meeting, doc_id, doc
+                self.tables.pop(name, None)
 
     def commitment(self, meeting: str, seq: int) -> tuple[str, Doc] | None:
         name = commitments_table(meeting, seq)

@@ -541,20 +541,19 @@ def encode(tables: LazyTables) -> Encoded:
     files: dict[str, bytes] = {}
     for name in sorted(tables.names(), key=sort_key):
         kept = source.index.get(name) if source is not None else None
+        stored = source.raw(name) if source is not None and kept is not None else None
         if name in tables:
-            table = tables[name]
-            if not table and name != MEETINGS:
+            if not tables[name] and name != MEETINGS:
                 continue  # emptied (an undone first insert): nothing to keep
-            data: bytes | memoryview = dumps(table)
-            if kept is not None and kept.file is not None and source.raw(name) == data:  # type: ignore[union-attr]
-                entries.append([name, kept.length, kept.crc, kept.file])
-                continue
+            data: bytes | memoryview = dumps(tables[name])
+            # Compared as bytes: comparing memoryviews goes item by item (~3 ms a MB).
+            unchanged = stored is not None and bytes(stored) == data
         else:
-            assert source is not None and kept is not None
-            if kept.file is not None:
-                entries.append([name, kept.length, kept.crc, kept.file])
-                continue
-            data = source.raw(name)
+            assert stored is not None  # a table not loaded is one the file holds
+            data, unchanged = stored, True
+        if unchanged and kept is not None and kept.file is not None:
+            entries.append([name, kept.length, kept.crc, kept.file])
+            continue
         crc = zlib.crc32(data)
         file = table_file_name(name, generation, crc)
         files[file] = bytes(data)

@@ -23,9 +23,7 @@ def entry() -> NoReturn:
         code = _exit_code(e.code)
     try:
         sys.stdout.flush()
-    except BrokenPipeError:  # `aghtrack list | head`: the reader left
-        code = code or 1
-    except OSError:
+    except OSError:  # a broken pipe (`aghtrack list | head`: the reader left), a full disk
         code = code or 1
     with contextlib.suppress(OSError):
         sys.stderr.flush()

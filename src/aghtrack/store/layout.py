@@ -162,9 +162,7 @@ class SectionFile:
         return found
 
 
-def read_table_files(
-    index: dict[str, _Section], folder: Path, read: Callable[[Path], bytes]
-) -> dict[str, bytes] | StoreDefect:
+def read_table_files(index: dict[str, _Section], folder: Path) -> dict[str, bytes] | StoreDefect:
     """The bytes of every table file the index names, or what stops one being read."""
     if any(section.file is not None for section in index.values()) and not folder.is_dir():
         store = folder.name.removesuffix(TABLES_SUFFIX)
@@ -178,7 +176,7 @@ def read_table_files(
         if section.file is None:
             continue
         try:
-            found[name] = read(folder / section.file)
+            found[name] = read_regular(folder / section.file)
         except FileNotFoundError:
             return StoreDefect(
                 f"the file of table '{name}' ({folder.name}/{section.file}) is missing",
@@ -321,7 +319,7 @@ def open_tables(path: Path, raw: bytes) -> LazyTables:
         # Not in the sectioned layout: an older store (schema 1), or one a JSON tool rewrote.
         return LazyTables(parse_store(raw, path), None)
     meta, index = header
-    files = read_table_files(index, tables_folder(path), read_regular)
+    files = read_table_files(index, tables_folder(path))
     if isinstance(files, StoreDefect):
         if files.missing:
             raise TableFileGone(files)
@@ -661,7 +659,7 @@ def _sectioned_tables(
     if any(section.file is not None for section in index.values()):
         if folder is None:
             return StoreDefect("its tables are in files of their own, and none was given")
-        read = read_table_files(index, folder, read_regular)
+        read = read_table_files(index, folder)
         if isinstance(read, StoreDefect):
             return read
         files = read

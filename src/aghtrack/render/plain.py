@@ -249,7 +249,7 @@ def _cell_lines(cell: str, column: Column, width: int) -> Sequence[str]:
     return wrap(cell, width) if lines is None else lines
 
 
-def _ascii_lines(text: str, width: int) -> list[str] | None:
+def _ascii_lines(text: str, width: int) -> tuple[str, ...] | None:
     """``wrap(text, width)`` for printable ASCII, found by C code rather than a loop over the
     words; ``None`` for any other text (a tab, wide characters), which ``wrap`` lays out.
     Measured: the review paper's 24,000 rows at 100,000 commitments spent ~0.5 s in ``wrap``."""
@@ -266,7 +266,7 @@ def _ascii_lines(text: str, width: int) -> list[str] | None:
             lines.append(paragraph)
         else:
             lines += _line_pattern(width).findall(paragraph)
-    return lines
+    return tuple(lines)
 
 
 @cache

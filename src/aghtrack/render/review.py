@@ -69,8 +69,11 @@ def text_review(review: Review) -> str:
         rows = []
         for c in group:
             ref, text, owners, due, status, note = open_cells(c, review.as_of)
-            cell = text + (f"\nLatest note: {note}" if note else "")
-            rows.append(tuple(visible(v) for v in (ref, cell, owners, due, status)))
+            # ``visible`` escapes character by character and keeps newlines, so text and note
+            # are escaped apart: each is mostly printable ASCII, passed as it is, where the
+            # two joined by a newline would go through the escaping pattern.
+            cell = visible(text) + (f"\nLatest note: {visible(note)}" if note else "")
+            rows.append((visible(ref), cell, visible(owners), visible(due), visible(status)))
         out.append(plain.table(columns, rows, width, rules=True).rstrip("\n"))
     out += ["", visible(closed.heading)]
     if closed.commitments:

@@ -307,7 +307,7 @@ def _general_row(
 
 
 def _general_table(
-    columns: list[plain.Column], rows: list[tuple[str, str, str]], width: int, rules: bool
+    columns: list[plain.Column], rows: list[tuple[str, ...]], width: int, rules: bool
 ) -> str:
     widths = plain._widths(columns, rows, width)
     out = ["┏" + "┳".join("━" * (w + 2) for w in widths) + "┓"]
@@ -348,6 +348,66 @@ def test_fast_table_paths_lay_out_exactly_as_the_general_one(
     columns = [
         c._replace(header=h, right=r) for c, h, r in zip(WEIGHTED, headers, right, strict=True)
     ]
+    assert plain.table(columns, rows, width, rules=rules) == _general_table(
+        columns, rows, width, rules
+    )
+
+
+#: Cells the fast paths must refuse or get right: words longer than any column, runs of
+#: spaces, spaces leading and trailing, newlines (blank lines too), tabs and other ASCII
+#: whitespace ``str.split`` breaks at, accents, wide characters and empty cells.
+_awkward_text = st.one_of(
+    st.lists(
+        st.sampled_from(["ab", "cd", " ", "  ", "\n", "abcdefghijklmnopqrstuvwxyz", ".", "x\ty"]),
+        max_size=12,
+    ).map("".join),
+    st.text(st.sampled_from("ab cd\n\t\x0b\x1c\x00é日😀"), max_size=40),
+    st.from_regex(r" {0,2}[A-Za-z]{1,30}( {1,3}[A-Za-z,.()-]{1,30}){0,8} {0,2}", fullmatch=True),
+)
+
+
+@settings(max_examples=scaled(500, 80), deadline=None)
+@given(text=_awkward_text, width=st.integers(min_value=1, max_value=40))
+def test_ascii_wrapping_by_pattern_is_wraps_own_layout(text: str, width: int) -> None:
+    """The regular-expression wrap takes every printable ASCII cell, however its words and
+    spaces fall, and breaks it exactly where ``wrap`` does; any other cell it leaves to
+    ``wrap``."""
+    fast = plain._ascii_lines(text, width)
+    printable_ascii = text.isascii() and all(p.isprintable() for p in text.split("\n"))
+    assert (fast is not None) == printable_ascii
+    if fast is not None:
+        assert list(fast) == plain.wrap(text, width)
+
+
+_column = st.builds(
+    plain.Column,
+    header=_awkward_text,
+    ratio=st.sampled_from([0, 0, 1, 2, 3]),
+    max_width=st.sampled_from([None, None, 1, 5, 9, 30]),
+    right=st.booleans(),
+)
+
+
+@settings(max_examples=scaled(300, 60), deadline=None)
+@given(
+    data=st.data(),
+    columns=st.lists(_column, min_size=1, max_size=5),
+    width=st.integers(min_value=10, max_value=130),
+    rules=st.booleans(),
+)
+def test_any_columns_lay_out_exactly_as_every_cell_padded_line_by_line(
+    data: st.DataObject, columns: list[plain.Column], width: int, rules: bool
+) -> None:
+    """Whatever the columns (fixed or flexible, capped, right-aligned, with awkward headers)
+    and cells (ASCII rows through the pattern and one ``%`` a line, other rows measured cell
+    by cell, both in one table), columns are measured as ``cell_len`` measures each cell and
+    the table is byte for byte the general layout."""
+    rows = data.draw(st.lists(st.tuples(*[_awkward_text] * len(columns)), max_size=6), label="rows")
+    measured = [
+        max(plain.cell_len(text) for text in (c.header, *(row[i] for row in rows)))
+        for i, c in enumerate(columns)
+    ]
+    assert plain._natural(columns, rows) == measured
     assert plain.table(columns, rows, width, rules=rules) == _general_table(
         columns, rows, width, rules
     )

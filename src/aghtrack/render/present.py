@@ -157,7 +157,10 @@ def cell_lines(c: Commitment) -> list[tuple[str, str]]:
 
 def text_with_links(c: Commitment) -> str:
     """The commitment's text and, a line each under it, its superseded/replaces links."""
-    return "\n".join([c.text, *(f"{label}: {value}" for label, value in link_lines(c))])
+    links = link_lines(c)
+    if not links:  # most commitments: the text as it is, without building a list to join
+        return c.text
+    return "\n".join([c.text, *(f"{label}: {value}" for label, value in links)])
 
 
 # --- columns of a sheet (CSV and Excel, list and report) ------------------------------------

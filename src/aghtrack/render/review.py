@@ -66,7 +66,7 @@ def text_review(review: Review) -> str:
         out.append(still_open.empty)
     for meeting, group in review.open:
         out.append(visible(from_meeting(meeting)))
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for c in group:
             ref, text, owners, due, status, note = open_cells(c, review.as_of)
             # ``visible`` escapes character by character and keeps newlines, so text and note

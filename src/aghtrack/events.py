@@ -652,6 +652,11 @@ def standing(raw_events: Any, upto: date) -> tuple[bool, Kind, Status, date | No
         return None
 
 
+#: A create event that names no kind made an agreed commitment (an Enum's ``.value`` is a
+#: property: read once here, not for each of a review's 49,000 commitments).
+_AGREED = Kind.AGREED.value
+
+
 def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, date | None] | None:
     deleted = False
     kind, kind_order = Kind.AGREED, None
@@ -676,7 +681,7 @@ def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, da
             if (op == "create" or "kind" in changes) and (
                 kind_order is None or order >= kind_order
             ):
-                kind, kind_order = _kind(changes.get("kind", Kind.AGREED.value)), order
+                kind, kind_order = _kind(changes.get("kind", _AGREED)), order
         elif op == "status":
             if status_order is None or order >= status_order:
                 status, status_on, status_order = _status(d["status"]), on, order

@@ -25,6 +25,7 @@ from aghtrack.model import (
     Status,
     commitment_from_dict,
     commitment_to_dict,
+    parse_kind,
     stored_dict,
 )
 from aghtrack.periods import parse_period
@@ -298,3 +299,50 @@ def test_the_report_keeps_its_since_day_and_only_its_own_meetings_changes(tmp_pa
     assert found.since == HELD and found.changes == (mine,)
     assert any("Changes since 2015-05-06" in line for line in found.method)
     assert build_report(meeting, [], TODAY).since is None
+
+
+def test_fold_and_event_reading_put_every_value_in_the_field_of_its_name() -> None:
+    """``fold`` and ``event_from_dict`` make their tuples positionally (issue 16: keywords cost
+    each of a review's 24,000 commitments a microsecond); every field must still get its own
+    value, which distinct values in every field show."""
+    ids = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(4)]
+    raw = [
+        {"id": ids[0], "op": "create", "at": "2015-05-06T01:00:00.5Z", "by": "ana",
+         "set": {"text": "Hold a roundtable", "kind": "agreed", "owners": ["Philippines"],
+                 "support": ["Indonesia"], "due": "late 2015", "source": "para 7",
+                 "tags": ["returns"], "replaces": ["8.2"]}},
+        {"id": ids[1], "op": "status", "at": "2015-09-02T00:00:00Z", "by": "ben",
+         "on": "2015-09-01", "status": "superseded", "superseded_by": "10.4",
+         "estimated": "date from the minutes",
+         "evidence": {"text": "Held", "fulfilled_by": "10", "on": "2015-08-30"}},
+        {"id": ids[2], "op": "note", "at": "2015-07-01T00:00:00Z", "by": "cy",
+         "on": "2015-06-30", "author": "Cy", "text": "Venue found"},
+    ]  # fmt: skip
+    e = event_from_dict(raw[1])
+    assert (e.id, e.op, e.at, e.by, e.on) == (
+        ids[1],
+        Op.STATUS,
+        raw[1]["at"],
+        "ben",
+        date(2015, 9, 1),
+    )
+    assert (e.status, e.superseded_by, e.estimated) == (
+        Status.SUPERSEDED,
+        "10.4",
+        raw[1]["estimated"],
+    )
+    assert e.evidence == Evidence(text="Held", fulfilled_by="10", on=date(2015, 8, 30))
+    assert e.note is None and not e.changes and not e.over
+    c = commitment_from_dict({"id": ids[3], "meeting": "9", "seq": 3, "events": raw})
+    assert c._asdict() == {
+        "id": ids[3], "meeting": "9", "seq": 3, "text": "Hold a roundtable",
+        "kind": parse_kind("agreed"), "owners": ("Philippines",), "support": ("Indonesia",),
+        "due": parse_period("late 2015"), "status": Status.SUPERSEDED, "source": "para 7",
+        "notes": (Note(on=date(2015, 6, 30), by="Cy", text="Venue found"),),
+        "evidence": e.evidence, "tags": ("returns",), "created": "2015-05-06T01:00:00Z",
+        "updated": "2015-09-02T00:00:00Z", "deleted": False,
+        "events": tuple(sorted(c.events, key=lambda x: x.order())),
+        "superseded_by": "10.4", "replaces": ("8.2",), "status_on": date(2015, 9, 1),
+        "status_estimated": "date from the minutes",
+    }  # fmt: skip
+    assert [x.id for x in c.events] == [ids[0], ids[2], ids[1]]

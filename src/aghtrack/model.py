@@ -162,6 +162,8 @@ def unicode_text(raw: str, what: str = "text") -> str:
             f"The {what} is {len(raw):,} characters long; the most one field holds is "
             f"{MAX_TEXT:,}. Keep the full document elsewhere and record where."
         )
+    if raw.isascii():  # nothing to check, and most text is: no copy made to find out
+        return raw
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:
@@ -174,7 +176,7 @@ def unicode_text(raw: str, what: str = "text") -> str:
 
 def require_text(raw: str, what: str = "text") -> str:
     """Reject blank text; otherwise keep it exactly, since the record must say what was said."""
-    if not raw or not raw.strip():
+    if not raw or raw.isspace():  # what strip() would empty, without the copy
         raise EmptyText(f"The {what} is empty; write what was agreed.")
     return unicode_text(raw, what)
 

@@ -221,8 +221,11 @@ class Tracker:
         with no_gc():
             for key, doc_id, doc in snapshot.commitments_of(m.key for m in scope.earlier):
                 known = standing(doc.get("events"), when)
-                if known is not None and (known[0] or not scope.shows(key, *known[1:])):
+                if known is not None:  # (deleted at any date, kind, status, since)
+                    if not known[0] and scope.shows(key, *known[1:]):
+                        shown.append(self._commitment(doc_id, doc, when))
                     continue
+                # Events in a shape ``standing`` does not read: building says what is wrong.
                 c = self._commitment(doc_id, doc, when)
                 # Deleted at any date is deleted at every date (a correction).
                 if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):

@@ -33,6 +33,14 @@ class AghtrackGroup(TyperGroup):
             error_line(str(e))
             raise typer.Exit(e.exit_code) from None
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """In the order ``cli.COMMAND_MODULES`` gives (add, list, show, change...), whichever
+        module registered them first: reading and changing commitments are two modules."""
+        from . import COMMAND_MODULES
+
+        order = {name: n for n, name in enumerate(COMMAND_MODULES)}
+        return sorted(super().list_commands(ctx), key=lambda name: order.get(name, len(order)))
+
     def _main_shell_completion(self, *args: Any, **kwargs: Any) -> Any:
         """Bash candidates quoted (``cli.completion``): only when completing, so no command
         pays for it."""

@@ -1,7 +1,8 @@
-"""Options that commands of more than one module share, defined once: ``--meeting``.
+"""Options that commands of more than one module share, defined once: ``--meeting``, a
+commitment reference, ``--json``.
 
-Here rather than in ``actions`` so that ``report`` and ``review`` do not import (and Typer
-does not evaluate) the nine commitment commands to reach it.
+Here rather than in a command module, so that a command does not import (nor Typer evaluate)
+the commands of another module to reach them.
 """
 
 from typing import Annotated
@@ -20,3 +21,14 @@ MeetingOpt = Annotated[
         autocompletion=completion.meetings,
     ),
 ]
+
+RefArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        help="Commitment reference (e.g. 9.3) or the start of its id.",
+        autocompletion=completion.references,
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

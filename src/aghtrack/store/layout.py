@@ -299,13 +299,18 @@ def empty_tables() -> Tables:
 def no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while parsing many small acyclic objects: its
     repeated scans otherwise cost more than the parse (measured: 1.2 s instead of 0.35 s for
-    100,000 commitments)."""
+    100,000 commitments). On the way out what exists is frozen (``gc.freeze``): the objects
+    made meanwhile stay in the youngest generation, and the collector's next passes would
+    walk every one of them up through the older ones (a review of 100,000 commitments spent
+    0.1 s collecting and ran 0.5 s slower). Reference counting still frees them; only a
+    cycle among them would wait for the process to end, and a command is one process."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
 
 

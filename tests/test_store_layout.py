@@ -407,3 +407,29 @@ def test_a_store_written_by_the_last_release_is_read_then_split_losing_nothing(
     assert ok(run_cli(path, "export")).stdout == exported
     # Its counters were raised past what the damaged version issued: 9.11 is not issued again.
     assert ok(run_cli(path, "add-action", "After the repair", "-m", "9")).stdout == "9.12\n"
+
+
+@pytest.mark.parametrize("relative", [True, False], ids=["dir_fd", "full-paths"])
+def test_table_files_are_read_alike_relative_to_their_folder_or_by_full_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
+) -> None:
+    """Every load reads every table file, opened relative to the folder where the system
+    can (issue 16); elsewhere (Windows) by full path: both give the same bytes and the same
+    errors, which the load turns into one line naming the table."""
+    import os
+
+    from aghtrack.store.files import NotRegularFile, read_regular_files
+
+    if not relative:
+        monkeypatch.setattr(os, "supports_dir_fd", set())
+    elif os.open not in os.supports_dir_fd:
+        pytest.skip("this system opens files by full path only")
+    (tmp_path / "a.json").write_bytes(b"[1]")
+    (tmp_path / "empty.json").write_bytes(b"")
+    (tmp_path / "folder.json").mkdir()
+    got = dict(read_regular_files(tmp_path, ["a.json", "gone.json", "folder.json", "empty.json"]))
+    assert got["a.json"] == b"[1]" and got["empty.json"] == b""
+    assert isinstance(got["gone.json"], FileNotFoundError)
+    assert isinstance(got["folder.json"], NotRegularFile)
+    assert dict(read_regular_files(tmp_path / "missing", ["a.json"])).keys() == {"a.json"}
+    assert isinstance(dict(read_regular_files(tmp_path / "missing", ["a.json"]))["a.json"], OSError)

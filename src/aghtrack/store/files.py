@@ -538,29 +538,75 @@ def read_regular(path: Path, *, limit: int | None = None) -> bytes:
     """A regular file's bytes. Opened without blocking and checked before reading, so that a
     named pipe or a device (``/dev/zero``) is refused at once instead of hanging or filling
     memory; above ``limit`` bytes raises ``FileTooLarge``."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(path, st.st_mode)
-        if limit is not None and st.st_size > limit:
-            raise FileTooLarge(path, st.st_size, limit)
-        want = max(st.st_size + 1, 1 << 16)
-        first = os.read(fd, want)
-        if limit is not None and len(first) > limit:
-            raise FileTooLarge(path, len(first), limit)
-        if len(first) < want:
-            # A short read of a regular file is its end: one call per file, not two (a load
-            # reads every table file).
-            return first
-        chunks = [first]
-        while chunk := os.read(fd, want):
-            chunks.append(chunk)
-            if limit is not None and sum(map(len, chunks)) > limit:
-                raise FileTooLarge(path, sum(map(len, chunks)), limit)
-        return b"".join(chunks)
+        return _read_open(fd, path, limit)
     finally:
         os.close(fd)
+
+
+def read_regular_files(folder: Path, names: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
+    """``read_regular`` of each named file in ``folder`` in turn, or the error that stopped
+    it (the caller says which file it was). Opened relative to the folder where the system
+    can (``dir_fd``): every load reads every table file, 120 of them for 1,000 commitments
+    in 60 meetings, and building and walking each full path cost a load of 1.8 ms 0.9 ms."""
+    if os.open not in os.supports_dir_fd:
+        for name in names:
+            yield name, _read_or_error(folder / name)
+        return
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as e:
+        for name in names:
+            yield name, e
+        return
+    try:
+        for name in names:
+            try:
+                fd = os.open(name, _READ_FLAGS, dir_fd=folder_fd)
+            except OSError as e:
+                yield name, e
+                continue
+            try:
+                yield name, _read_open(fd, folder / name, None)
+            except OSError as e:
+                yield name, e
+            finally:
+                os.close(fd)
+    finally:
+        os.close(folder_fd)
+
+
+def _read_or_error(path: Path) -> bytes | OSError:
+    try:
+        return read_regular(path)
+    except OSError as e:
+        return e
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_open(fd: int, path: Path, limit: int | None) -> bytes:
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(path, st.st_mode)
+    if limit is not None and st.st_size > limit:
+        raise FileTooLarge(path, st.st_size, limit)
+    want = max(st.st_size + 1, 1 << 16)
+    first = os.read(fd, want)
+    if limit is not None and len(first) > limit:
+        raise FileTooLarge(path, len(first), limit)
+    if len(first) < want:
+        # A short read of a regular file is its end: one call per file, not two (a load
+        # reads every table file).
+        return first
+    chunks = [first]
+    while chunk := os.read(fd, want):
+        chunks.append(chunk)
+        if limit is not None and sum(map(len, chunks)) > limit:
+            raise FileTooLarge(path, sum(map(len, chunks)), limit)
+    return b"".join(chunks)
 
 
 class FileTooLarge(OSError):

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, TypeGuard
 import orjson
 
 from ..errors import CorruptStore, NotUnicode
-from .files import TABLES_SUFFIX, read_regular, tables_folder
+from .files import TABLES_SUFFIX, read_regular, read_regular_files, tables_folder
 
 FORMAT = "aghtrack-store"
 #: 3: commitments are kept as their dated events (``events``); a schema 2 document (a state
@@ -171,23 +171,25 @@ def read_table_files(index: dict[str, _Section], folder: Path) -> dict[str, byte
             "folder beside it, to be copied or moved together",
             missing=True,
         )
+    tables = [(name, section.file) for name, section in index.items() if section.file is not None]
     found: dict[str, bytes] = {}
-    for name, section in index.items():
-        if section.file is None:
-            continue
-        try:
-            found[name] = read_regular(folder / section.file)
-        except FileNotFoundError:
-            return StoreDefect(
-                f"the file of table '{name}' ({folder.name}/{section.file}) is missing",
-                missing=True,
-            )
-        except OSError as e:
-            return StoreDefect(
-                f"the file of table '{name}' ({folder.name}/{section.file}) cannot be read "
-                f"({getattr(e, 'kind', None) or e.strerror or e})"
-            )
+    read = read_regular_files(folder, [file for _, file in tables])
+    for (name, file), (_, raw) in zip(tables, read, strict=True):
+        if isinstance(raw, OSError):
+            return _unreadable(name, folder, file, raw)
+        found[name] = raw
     return found
+
+
+def _unreadable(name: str, folder: Path, file: str, e: OSError) -> StoreDefect:
+    if isinstance(e, FileNotFoundError):
+        return StoreDefect(
+            f"the file of table '{name}' ({folder.name}/{file}) is missing", missing=True
+        )
+    return StoreDefect(
+        f"the file of table '{name}' ({folder.name}/{file}) cannot be read "
+        f"({getattr(e, 'kind', None) or e.strerror or e})"
+    )
 
 
 class TableFileGone(Exception):

@@ -11,7 +11,9 @@ this; ``AghtrackGroup`` registers the class just before completing (Typer re-reg
 own on every run), and a test drives real bash to keep it honest across Typer versions.
 """
 
-from __future__ import annotations
+# Annotations are evaluated at import, not postponed (no ``from __future__ import
+# annotations``): on every run Typer reads the signature of each completion function the
+# command's options name, and would evaluate string annotations each time.
 
 from collections.abc import Callable, Iterable
 from typing import Any

@@ -20,7 +20,9 @@ record get the same events) and a status date taken from the best evidence the r
 (the evidence date; else when it was last updated, marked as estimated).
 """
 
-from __future__ import annotations
+# Annotations are evaluated at import (no ``from __future__ import annotations``): the
+# string annotations of a named tuple are each compiled when its class is made, every
+# run (~0.3 ms for Commitment's 21 fields).
 
 import re
 import uuid

@@ -10,7 +10,9 @@ command's ~25 ms of its own work, issue 16) and builds each instance more slowly
 of a 100,000-commitment record builds ~24,000). A changed commitment is ``c._replace(...)``.
 """
 
-from __future__ import annotations
+# Annotations are evaluated at import (no ``from __future__ import annotations``): the
+# string annotations of a named tuple are each compiled when its class is made, every
+# run (~0.3 ms for Commitment's 21 fields).
 
 import re
 import unicodedata
@@ -277,7 +279,7 @@ class Commitment(NamedTuple):
     deleted: bool = False
     #: What happened to it, in replay order; the fields above are what these add up to
     #: (``events.fold``), as of the day the commitment was read for.
-    events: tuple[Event, ...] = ()
+    events: tuple["Event", ...] = ()
     #: The reference of the commitment that replaced it (status superseded), and those it
     #: replaced, as shown when the link was made.
     superseded_by: str | None = None

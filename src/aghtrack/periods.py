@@ -5,7 +5,9 @@ a due period keeps the official's granularity (its canonical text) and also the 
 allows (``due_by``), which is what overdue checks compare against.
 """
 
-from __future__ import annotations
+# Annotations are evaluated at import (no ``from __future__ import annotations``): the
+# string annotations of a named tuple are each compiled when its class is made, every
+# run (~0.3 ms for Commitment's 21 fields).
 
 import re
 from datetime import date, timedelta

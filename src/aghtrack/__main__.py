@@ -7,6 +7,8 @@ import os
 import sys
 from typing import NoReturn
 
+from .collector import no_gc
+
 
 def entry() -> NoReturn:
     """The installed ``aghtrack`` command and ``python -m aghtrack``: run, then leave without
@@ -52,8 +54,13 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="backslashreplace")
-    from .cli import invoked_command, only
-    from .cli.app import app
+    # Loading the command line (Typer, click, aghtrack's modules) set off ~35 collections,
+    # each walking again the ~14,000 objects it keeps: a note ran 299 million instructions
+    # instead of 289 (~3 ms). The garbage it leaves uncollected (~10,000 small objects of
+    # typing's) goes with the process.
+    with no_gc():
+        from .cli import invoked_command, only
+        from .cli.app import app
 
     try:
         with only(invoked_command(sys.argv[1:])):

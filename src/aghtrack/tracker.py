@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import clock
+from .collector import no_gc
 from .errors import (
     AlreadyShared,
     AmbiguousReference,
@@ -49,7 +50,7 @@ from .model import (
 )
 from .periods import DuePeriod, parse_date
 from .store import Store
-from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
 
 if TYPE_CHECKING:
     from .report import Report

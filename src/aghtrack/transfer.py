@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 import orjson
 
 from . import clock
+from .collector import no_gc
 from .errors import BadInput, CorruptStore, ImportRejected
 from .events import Event, event_from_dict, event_to_dict, fold, legacy_events
 from .listing import meeting_order
@@ -59,7 +60,7 @@ from .model import (
 )
 from .periods import DuePeriod, parse_date, parse_period
 from .store import Store
-from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot, no_gc
+from .store.layout import COMMITMENTS, MEETINGS, Doc, Snapshot
 
 K = TypeVar("K")
 V = TypeVar("V")

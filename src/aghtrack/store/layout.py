@@ -19,8 +19,6 @@ such a tool rewrote (or a schema 1 file) is read whole and split by the next wri
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +27,7 @@ from typing import Any, NamedTuple, TypeGuard
 
 import orjson
 
+from ..collector import no_gc
 from ..errors import CorruptStore, NotUnicode
 from .files import TABLES_SUFFIX, read_regular, read_regular_files, tables_folder
 
@@ -295,25 +294,6 @@ class Snapshot:
 
 def empty_tables() -> Tables:
     return {"meta": {"1": _empty_meta()}, MEETINGS: {}}
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while parsing many small acyclic objects: its
-    repeated scans otherwise cost more than the parse (measured: 1.2 s instead of 0.35 s for
-    100,000 commitments). On the way out what exists is frozen (``gc.freeze``): the objects
-    made meanwhile stay in the youngest generation, and the collector's next passes would
-    walk every one of them up through the older ones (a review of 100,000 commitments spent
-    0.1 s collecting and ran 0.5 s slower). Reference counting still frees them; only a
-    cycle among them would wait for the process to end, and a command is one process."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
 
 
 def open_tables(path: Path, raw: bytes) -> LazyTables:

@@ -340,6 +340,8 @@ _EVENT_KEYS = frozenset(
 
 
 _OPS = {op.value: op for op in Op}
+# The members as plain globals: each event read compares its op with several of them.
+_CREATE, _EDIT, _STATUS, _NOTE, _DELETE = Op.CREATE, Op.EDIT, Op.STATUS, Op.NOTE, Op.DELETE
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -361,32 +363,32 @@ def event_from_dict(d: Any) -> Event:
     at, by, estimated = get("at", ""), get("by", ""), get("estimated", "")
     if type(at) is not str or type(by) is not str or type(estimated) is not str:
         raise TypeError("event 'at', 'by' and 'estimated' must be text")
-    if op is Op.CREATE:
+    if op is _CREATE:
         if on is not None:
             raise BadInput("a create event has no date of its own (it is the meeting's)")
-    elif on is None and op is not Op.DELETE and not estimated:
+    elif on is None and op is not _DELETE and not estimated:
         raise BadInput(f"a {op.value} event needs the date it happened ('on')")
     raw_set = get("set")
     changes: dict[str, Any] = _NO_CHANGES
     if raw_set is not None:
-        if op not in (Op.CREATE, Op.EDIT) or not (
+        if op not in (_CREATE, _EDIT) or not (
             type(raw_set) is dict or isinstance(raw_set, Mapping)
         ):
             raise TypeError("'set' belongs to create and edit events, as an object")
-        changes = {**_CREATED_EMPTY} if op is Op.CREATE else {}
+        changes = {**_CREATED_EMPTY} if op is _CREATE else {}
         for name, value in raw_set.items():
             parse = _FIELD_PARSERS.get(name)
             if parse is None:
                 raise TypeError(f"event sets an unknown field '{name}'")
             changes[name] = parse(name, value)
-    if op is Op.CREATE and "text" not in changes:
+    if op is _CREATE and "text" not in changes:
         raise BadInput("a create event must set the text")
     raw_status = get("status")
     status = None if raw_status is None else _status(_text(d, "status"))
-    if (op is Op.STATUS) != (status is not None):
+    if (op is _STATUS) != (status is not None):
         raise BadInput("'status' belongs to status events, and every status event has one")
     note = None
-    if op is Op.NOTE:
+    if op is _NOTE:
         if on is None:
             raise BadInput("a note event needs the date it happened ('on')")
         note = Note(on=on, by=_text(d, "author"), text=require_text(_text(d, "text"), "note"))
@@ -404,7 +406,7 @@ def event_from_dict(d: Any) -> Event:
             changes,
             status,
             None if evidence is None else _evidence_from_json(evidence),
-            (superseded_by if type(superseded_by) is str else _text(d, "superseded_by")) or None,
+            None if superseded_by is None else _text(d, "superseded_by") or None,
             note,
             estimated,
             _NO_OVER if over is None else MappingProxyType(_over(over)),

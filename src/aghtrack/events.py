@@ -58,6 +58,9 @@ class Op(StrEnum):
     DELETE = "delete"
 
 
+# The members as plain globals: each event read and replayed is compared with several.
+_CREATE, _EDIT, _STATUS, _NOTE, _DELETE = Op.CREATE, Op.EDIT, Op.STATUS, Op.NOTE, Op.DELETE
+
 #: The fields a ``create`` or ``edit`` event sets, as the dict shape names them.
 FIELDS = ("text", "kind", "owners", "support", "due", "source", "tags", "replaces")
 _NAME_FIELDS = {"owners": "owner", "support": "supporting party", "tags": "tag"}
@@ -151,39 +154,26 @@ def new_event_id() -> str:
 
 
 class _State:
-    """A commitment's fields while its events are replayed, changed in place. A plain class,
-    not a dataclass: it is private, never compared or printed, and a dataclass costs every
-    command ~1 ms to create at import (issue 16)."""
+    """A commitment's state while its events are replayed, changed in place: the fields
+    create and edit events set in one dict (an event's changes go in with one ``update``),
+    the rest as attributes. A plain class, not a dataclass: it is private, never compared or
+    printed, and a dataclass costs every command ~1 ms to create at import (issue 16)."""
 
     __slots__ = (
         "created",
         "deleted",
-        "due",
         "evidence",
-        "kind",
+        "fields",
         "notes",
-        "owners",
-        "replaces",
-        "source",
         "status",
         "status_estimated",
         "status_on",
         "superseded_by",
-        "support",
-        "tags",
-        "text",
         "updated",
     )
 
     def __init__(self) -> None:
-        self.text = ""
-        self.kind = Kind.AGREED
-        self.owners: tuple[str, ...] = ()
-        self.support: tuple[str, ...] = ()
-        self.due: DuePeriod | None = None
-        self.source = ""
-        self.tags: tuple[str, ...] = ()
-        self.replaces: tuple[str, ...] = ()
+        self.fields: dict[str, Any] = {**_EMPTY_FIELDS}
         self.status = Status.OPEN
         self.status_on: date | None = None
         self.status_estimated = ""
@@ -195,26 +185,40 @@ class _State:
         self.updated = ""
 
     def apply(self, e: Event) -> None:
-        if e.op in (Op.CREATE, Op.EDIT):
-            for name, value in e.changes.items():
-                setattr(self, name, value)
-            if e.op is Op.CREATE:
+        op = e.op
+        if op is _CREATE or op is _EDIT:
+            self.fields.update(e.changes)
+            if op is _CREATE:
                 self.created = e.at
-        elif e.op is Op.STATUS and e.status is not None:
+        elif op is _STATUS and e.status is not None:
             self.status = e.status
             self.status_on = e.on
             self.status_estimated = e.estimated
             self.superseded_by = e.superseded_by if e.status is Status.SUPERSEDED else None
             if e.evidence is not None:
                 self.evidence = e.evidence
-        elif e.op is Op.NOTE and e.note is not None:
+        elif op is _NOTE and e.note is not None:
             self.notes.append(e.note)
-        elif e.op is Op.DELETE:
+        elif op is _DELETE:
             self.deleted = True
         # Kept as recorded; ``fold`` cuts both to the second (the latest stamp is the same
         # whether compared before or after the cut).
         if e.at > self.updated:
             self.updated = e.at
+
+
+#: The fields of a commitment no event has set yet.
+_EMPTY_FIELDS: dict[str, Any] = {
+    "text": "",
+    "kind": Kind.AGREED,
+    "owners": (),
+    "support": (),
+    "due": None,
+    "source": "",
+    "tags": (),
+    "replaces": (),
+}
+assert tuple(_EMPTY_FIELDS) == FIELDS
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
@@ -245,27 +249,28 @@ def fold(
         if upto is None or e.on is None or e.on <= upto:
             apply(e)
     id_, meeting, seq = identity
+    f = state.fields
     return _new_commitment(
         (
             id_,
             meeting,
             seq,
-            state.text,
-            state.kind,
-            state.owners,
-            state.support,
-            state.due,
+            f["text"],
+            f["kind"],
+            f["owners"],
+            f["support"],
+            f["due"],
             state.status,
-            state.source,
+            f["source"],
             tuple(state.notes),
             state.evidence,
-            state.tags,
+            f["tags"],
             _seconds(state.created),
             _seconds(state.updated),
             state.deleted,
             kept,
             state.superseded_by,
-            state.replaces,
+            f["replaces"],
             state.status_on,
             state.status_estimated,
         )
@@ -340,8 +345,6 @@ _EVENT_KEYS = frozenset(
 
 
 _OPS = {op.value: op for op in Op}
-# The members as plain globals: each event read compares its op with several of them.
-_CREATE, _EDIT, _STATUS, _NOTE, _DELETE = Op.CREATE, Op.EDIT, Op.STATUS, Op.NOTE, Op.DELETE
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 

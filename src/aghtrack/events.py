@@ -241,7 +241,7 @@ def fold(
     one review paper of a 100,000 record), so the common shapes take the short way: one event
     needs no sorting, and the result is made positionally (keywords cost a microsecond)."""
     kept = tuple(events)
-    if len(kept) > 1:
+    if len(kept) > 1 and not _a_create_then_a_change(kept):
         kept = tuple(sorted(kept, key=Event.order))
     state = _State()
     apply = state.apply
@@ -275,6 +275,12 @@ def fold(
             state.status_estimated,
         )
     )
+
+
+def _a_create_then_a_change(events: tuple[Event, ...]) -> bool:
+    """Whether ``events`` are a create and one other change: the most common pair, in
+    replay order already (a create sorts first whatever the dates)."""
+    return len(events) == 2 and events[0].op is _CREATE and events[1].op is not _CREATE
 
 
 def _new_commitment(values: tuple[Any, ...]) -> Commitment:

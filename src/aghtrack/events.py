@@ -668,12 +668,13 @@ def standing(raw_events: Any, upto: date) -> tuple[bool, Kind, Status, date | No
 #: A create event that names no kind made an agreed commitment (an Enum's ``.value`` is a
 #: property: read once here, not for each of a review's 49,000 commitments).
 _AGREED = Kind.AGREED.value
+_AGREED_KIND, _OPEN, _DAY_MIN = Kind.AGREED, Status.OPEN, date.min
 
 
 def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, date | None] | None:
     deleted = False
-    kind, kind_order = Kind.AGREED, None
-    status, status_on, status_order = Status.OPEN, None, None
+    kind, kind_order = _AGREED_KIND, None
+    status, status_on, status_order = _OPEN, None, None
     for d in raw_events:
         if type(d) is not dict:
             return None
@@ -684,10 +685,11 @@ def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, da
         if op == "delete":
             deleted = True
             continue
-        if on is not None and on > upto:
+        if op == "note" or (on is not None and on > upto):
             continue
-        order = (0 if op == "create" else 1, on or date.min, at, id_)
-        if op in ("create", "edit"):
+        # ``Event.order``, made only for the events that set a kind or a status.
+        order = (0 if op == "create" else 1, on or _DAY_MIN, at, id_)
+        if op == "create" or op == "edit":
             changes = d.get("set")
             if type(changes) is not dict:
                 return None
@@ -698,6 +700,6 @@ def _standing(raw_events: list[Any], upto: date) -> tuple[bool, Kind, Status, da
         elif op == "status":
             if status_order is None or order >= status_order:
                 status, status_on, status_order = _status(d["status"]), on, order
-        elif op != "note":
+        else:
             return None
     return deleted, kind, status, status_on

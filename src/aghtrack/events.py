@@ -207,17 +207,8 @@ class _State:
             self.updated = e.at
 
 
-#: The fields of a commitment no event has set yet.
-_EMPTY_FIELDS: dict[str, Any] = {
-    "text": "",
-    "kind": Kind.AGREED,
-    "owners": (),
-    "support": (),
-    "due": None,
-    "source": "",
-    "tags": (),
-    "replaces": (),
-}
+#: The fields of a commitment no event has set yet, in ``FIELDS`` order.
+_EMPTY_FIELDS: dict[str, Any] = {"text": "", **_CREATED_EMPTY, "replaces": ()}
 assert tuple(_EMPTY_FIELDS) == FIELDS
 
 

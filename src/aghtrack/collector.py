@@ -19,7 +19,7 @@ def no_gc() -> Iterator[None]:
     instead of 0.35 s). On the way out what exists is frozen (``gc.freeze``): the objects
     made meanwhile stay in the youngest generation, and the collector's next passes would
     walk every one of them up through the older ones (a review of 100,000 commitments spent
-    0.1 s collecting and ran 0.5 s slower). Reference counting still frees them; only a
+    0.1 s so). Reference counting still frees them; only a
     cycle among them would wait for the process to end, and a command is one process."""
     collecting = gc.isenabled()
     gc.disable()

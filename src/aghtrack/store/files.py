@@ -549,7 +549,7 @@ def read_regular_files(folder: Path, names: Iterable[str]) -> Iterator[tuple[str
     """``read_regular`` of each named file in ``folder`` in turn, or the error that stopped
     it (the caller says which file it was). Opened relative to the folder where the system
     can (``dir_fd``): every load reads every table file, 120 of them for 1,000 commitments
-    in 60 meetings, and building and walking each full path cost a load of 1.8 ms 0.9 ms."""
+    in 120 meetings, and reading them by full path took 1.8 ms where this takes 0.9 ms."""
     if os.open not in os.supports_dir_fd:
         for name in names:
             yield name, _read_or_error(folder / name)

@@ -58,8 +58,7 @@ def _transaction_db(tables: LazyTables) -> tuple[TinyDB, type[Document]]:
 
 class JournalEntry(NamedTuple):
     """One transaction as the journal records it: who, when, what, and how to undo it. A
-    named tuple, as the record's other values are: every write imports this module, and a
-    dataclass (with the dataclasses module) cost each write ~1 ms to create (issue 16)."""
+    named tuple, as the record's other values are: never changed once read."""
 
     seq: int
     at: str

@@ -220,10 +220,10 @@ class Tracker:
         self._cached = self._meetings = None
         shown = []
         with no_gc():
-            for key, doc_id, doc in snapshot.commitments_of(m.key for m in scope.earlier):
+            for of, doc_id, doc in snapshot.commitments_of(m.key for m in scope.earlier):
                 known = standing(doc.get("events"), when)
                 if known is not None:  # (deleted at any date, kind, status, since)
-                    if not known[0] and scope.shows(key, *known[1:]):
+                    if not known[0] and scope.shows(of, *known[1:]):
                         shown.append(self._commitment(doc_id, doc, when))
                     continue
                 # Events in a shape ``standing`` does not read: building says what is wrong.

@@ -595,18 +595,15 @@ def _read_open(fd: int, path: Path | str, limit: int | None) -> bytes:
     if limit is not None and st.st_size > limit:
         raise FileTooLarge(path, st.st_size, limit)
     want = max(st.st_size + 1, 1 << 16)
-    first = os.read(fd, want)
-    if limit is not None and len(first) > limit:
-        raise FileTooLarge(path, len(first), limit)
-    if len(first) < want:
-        # A short read of a regular file is its end: one call per file, not two (a load
-        # reads every table file).
-        return first
-    chunks = [first]
+    chunks = []
     while chunk := os.read(fd, want):
         chunks.append(chunk)
         if limit is not None and sum(map(len, chunks)) > limit:
             raise FileTooLarge(path, sum(map(len, chunks)), limit)
+        if len(chunk) < want:
+            # A short read of a regular file is its end: one call per file, not two (a load
+            # reads every table file).
+            break
     return b"".join(chunks)
 
 

@@ -17,21 +17,17 @@ import orjson
 from .layout import JOURNAL, MAX_COUNTER, Doc, is_int
 
 
-def merge_counters(meta: Doc, others: Iterator[Doc]) -> bool:
+def merge_counters(meta: Doc, others: Iterator[Doc]) -> None:
     """Raise ``meta``'s reference and id counters to the highest any other copy reached, so
-    that a restored backup never issues a number again. Returns whether anything moved."""
-    moved = False
+    that a restored backup never issues a number again."""
     for other in others:
         for counter in ("last_seq", "last_doc_id"):
             mine: dict[str, int] = meta.setdefault(counter, {})
             for key, value in other.get(counter, {}).items():
                 if value > mine.get(key, 0):
                     mine[key] = value
-                    moved = True
         if int(other.get("generation", 0)) > int(meta.get("generation", 0)):
             meta["generation"] = int(other["generation"])
-            moved = True
-    return moved
 
 
 #: A commitment's reference, a table's name and a counters object, as they appear in the

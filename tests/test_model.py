@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aghtrack.errors import EmptyText, InvalidMeetingKey, InvalidStatus, InvalidTransition
 from aghtrack.model import (
@@ -75,6 +78,24 @@ def test_meeting_keys() -> None:
     for bad in ["", "9.1", "a b", "-x", "x" * 41, "ünï"]:
         with pytest.raises(InvalidMeetingKey):
             normalise_meeting_key(bad)
+
+
+#: The grammar of a meeting key as a pattern (``model`` tests the characters as a set).
+_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", re.ASCII)
+
+
+@given(
+    st.text(st.sampled_from("az09-AZ._ \u212a\u0130\u00e9\u0663\t"), max_size=42)
+    | st.sampled_from(["a" * 40, "a" * 41, "-", "a-", "-a", "a--b", " 9 ", "\u212a9"])
+)
+def test_a_meeting_key_is_what_the_grammar_defines(raw: str) -> None:
+    key = raw.strip().lower()
+    try:
+        assert normalise_meeting_key(raw) == key
+    except InvalidMeetingKey:
+        assert not _KEY.fullmatch(key)
+    else:
+        assert _KEY.fullmatch(key)
 
 
 def test_blank_text_is_rejected_but_text_is_kept_exactly() -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import calendar
+import itertools
+import re
 from datetime import date
 
 import pytest
@@ -226,3 +228,99 @@ def test_a_date_that_is_not_real_is_refused_quoting_what_was_typed() -> None:
     with pytest.raises(InvalidDate) as refused:
         parse_date("2015-02-30")
     assert str(refused.value).startswith("'2015-02-30' is not a real date")
+
+
+# --- the shapes, against the grammar as regular expressions ------------------------------------
+# ``periods`` tells the forms apart with string tests (compiling patterns cost start-up time);
+# these are the patterns it replaced, the definition of each form, as an oracle.
+_ORACLE = (
+    ("day", re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)),
+    ("month", re.compile(r"(\d{4})-(\d{2})", re.ASCII)),
+    ("quarter", re.compile(r"(\d{4})-[Qq](\d)", re.ASCII)),
+    ("half", re.compile(r"(\d{4})-[Hh](\d)", re.ASCII)),
+    ("year", re.compile(r"(\d{4})", re.ASCII)),
+    ("third", re.compile(r"(early|mid|late)\s+(\d{4})", re.IGNORECASE | re.ASCII)),
+)
+
+
+def _oracle(raw: str) -> str | None:
+    """The canonical text the patterns give ``raw``, or None where none matches (an error
+    message names what is wrong: checked by the other tests)."""
+    text = " ".join(raw.split())
+    for form, pattern in _ORACLE:
+        if m := pattern.fullmatch(text):
+            numbers = [int(g) for g in m.groups() if g.isdigit()]
+            if form == "third":
+                return f"{m[1].lower()} {int(m[2]):04d}"
+            if form == "day":
+                return f"{numbers[0]:04d}-{numbers[1]:02d}-{numbers[2]:02d}"
+            if form == "month":
+                return f"{numbers[0]:04d}-{numbers[1]:02d}"
+            if form in ("quarter", "half"):
+                return f"{numbers[0]:04d}-{form[0].upper()}{numbers[1]}"
+            return f"{numbers[0]:04d}"
+    return None
+
+
+#: Pieces periods are made of, and what is near them: other digits, letters that look alike,
+#: other spaces, signs.
+_PIECES = st.sampled_from(
+    [
+        *("2015", "0000", "9999", "12", "07", "00", "13", "1", "4", "-", "Q", "q", "H", "h"),
+        *("K", "early", "MID", "Late", " ", "  ", "\t", "\u00a0", "\u2003", "٢٠١٥", "１"),
+        *("+", "e", "ſ"),
+    ]
+)
+#: Texts built as a period is (a year, a separator, a mark, a number, a tail), each part a
+#: right one or a near miss, so that each is at most a change or two away from some form:
+#: every combination is tried (about 30,000).
+_SHAPED = [
+    "".join(parts)
+    for parts in itertools.product(
+        [
+            "2015",
+            "0000",
+            "201",
+            "20155",
+            "٢٠١٥",
+            "early ",
+            "mid\t",
+            "late  ",
+            "Early",
+            "early 0000",
+            "",
+        ],
+        ["-", "", " ", "_", "--"],
+        ["", "Q", "q", "H", "h", "M", "-"],
+        ["1", "2", "4", "5", "0", "12", "13", "00", "07", "1１", ""],
+        ["", "-01", "-31", "-32", "-1", " ", "x"],
+    )
+]
+
+
+def _agrees_with_the_grammar(raw: str) -> None:
+    expected = _oracle(raw)
+    try:
+        got: str | None = parse_period(raw).text
+    except InvalidPeriod as e:
+        got = None
+        # A text of a form's shape is refused only for its numbers (a month 13, a year 0).
+        assert expected is None or "no " in str(e) or "are " in str(e) or "real date" in str(e)
+    assert got is None or got == expected, raw
+    shaped = _ORACLE[0][1].fullmatch(raw.strip()) is not None
+    try:
+        parse_date(raw)
+    except InvalidDate as e:
+        assert not shaped or "not a real date" in str(e), raw
+    else:
+        assert shaped, raw
+
+
+def test_every_form_is_told_by_its_shape_as_the_grammar_defines_it() -> None:
+    for raw in _SHAPED:
+        _agrees_with_the_grammar(raw)
+
+
+@given(st.lists(_PIECES, max_size=6).map("".join))
+def test_any_text_of_the_pieces_is_told_as_the_grammar_defines_it(raw: str) -> None:
+    _agrees_with_the_grammar(raw)

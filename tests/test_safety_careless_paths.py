@@ -5,7 +5,9 @@ real files throughout; nothing may be lost, forked or left hanging."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import stat
 import subprocess
 import threading
@@ -15,6 +17,8 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from aghtrack.store.files import own_name
 
 from ._safety import cli_env, make_store, ok, run_cli, scaled, table_file
 
@@ -68,6 +72,34 @@ def _own_files(store: Path) -> list[str]:
         f"{store}.tables/new-table.json",  # not there yet: it would sit among the tables
         f"{store}.tables/.x1y2.tmp",
     ]
+
+
+#: The store's own files, as a pattern of what follows its name (``files.own_name`` tests it
+#: with string methods).
+_OWN_SUFFIX = re.compile(r"(\.lock|\.counters|\.bak\d+|\.damaged-.*|\..*\.tmp)?", re.DOTALL)
+
+
+def _own_as_the_pattern_says(name: str) -> bool:
+    return any(
+        name.startswith(prefix) and _OWN_SUFFIX.fullmatch(name[len(prefix) :]) is not None
+        for prefix in ("store.json", ".store.json")
+    )
+
+
+#: What may follow the store's name, and what is near it: every combination of up to three.
+_SUFFIX_PARTS = [".", "lock", "counters", "bak", "1", "\u0663", "\u00b2", "damaged-", "tmp"]
+_SUFFIX_PARTS += ["x", "\n", ".tmp", ".bak", ""]
+
+
+def test_the_stores_own_names_are_what_their_pattern_defines() -> None:
+    for dot, *parts in itertools.product(["", "."], *[_SUFFIX_PARTS] * 3):
+        name = dot + "store.json" + "".join(parts)
+        assert own_name(name, "store.json") == _own_as_the_pattern_says(name), name
+
+
+@given(st.text(max_size=16))
+def test_any_name_is_the_stores_own_as_its_pattern_defines(name: str) -> None:
+    assert own_name(name, "store.json") == _own_as_the_pattern_says(name)
 
 
 @pytest.mark.parametrize("command", [["export"], ["report", "--meeting", "9"]])

@@ -5,6 +5,7 @@ upgraded without losing their history."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ from tinydb import TinyDB
 from aghtrack.errors import CorruptStore
 from aghtrack.store import Store
 from aghtrack.store.layout import (
-    _FILE_NAME,
     CHUNK,
     SCHEMA,
+    _file_name_ok,
     commitments_table,
     header_meta,
     read_store_bytes,
@@ -317,6 +318,22 @@ def test_any_set_of_commitments_reads_back_the_same_after_serialising(
     assert not isinstance(read_store_bytes(flipped), dict)
 
 
+#: A table file's name as a pattern: what the header index may name (``layout`` tests the
+#: characters as a set).
+_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,150}\.json")
+
+
+@given(
+    st.text(st.sampled_from("az09._-/A\\ \u212a\u0130:"), max_size=8).map(
+        lambda stem: stem + ".json"
+    )
+    | st.text(st.sampled_from("az.json-"), max_size=160)
+    | st.sampled_from(["a" * 151 + ".json", "a" * 152 + ".json", ".json", "a.json", "-a.json"])
+)
+def test_the_index_names_table_files_as_the_grammar_defines(name: str) -> None:
+    assert _file_name_ok(name) == bool(_FILE_NAME.fullmatch(name))
+
+
 @given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=8, unique=True))
 @settings(max_examples=60 if not IN_CI else 20, deadline=None)
 def test_table_file_names_are_plain_distinct_and_never_a_path(keys: list[str]) -> None:
@@ -325,6 +342,7 @@ def test_table_file_names_are_plain_distinct_and_never_a_path(keys: list[str]) -
     ignores case, and never a path out of the tables folder."""
     names = [table_file_name(f"commitments/{key}/0", 7, 0xABC) for key in keys]
     assert all(_FILE_NAME.fullmatch(name) for name in names)
+    assert all(_file_name_ok(name) for name in names)
     assert len({name.lower() for name in names}) == len(keys)
     assert table_file_name("commitments/9/3", 12, 1) == "commitments-9-3.12.00000001.json"
     hashed = table_file_name("commitments/A/0", 1, 1).split("-")[2]

@@ -113,7 +113,9 @@ MAX_SEQ = 10**9
 #: characters: an outcome paragraph is a few hundred; a whole pasted document is a mistake.
 MAX_TEXT = 100_000
 
-_MEETING_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", re.ASCII)
+#: What a meeting key is made of; it starts and ends with a letter or digit. Tested as a set,
+#: not a regular expression: compiling one cost ~0.15 ms of every command (issue 16).
+_MEETING_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def parse_status(raw: str) -> Status:
@@ -148,7 +150,12 @@ def normalise_meeting_key(raw: str) -> str:
     """Meeting keys are what users type (``9``, ``manila-2015``): short, lowercase, no dots.
     Remembered: every commitment read names its meeting."""
     key = raw.strip().lower()
-    if not _MEETING_KEY.fullmatch(key):
+    if not (
+        0 < len(key) <= 40
+        and key[0] != "-"
+        and key[-1] != "-"
+        and _MEETING_KEY_CHARS.issuperset(key)
+    ):
         raise InvalidMeetingKey(
             f"'{raw}' is not a meeting key: use 1-40 lowercase letters, digits and hyphens, "
             "e.g. 9 or manila-2015."

@@ -7,7 +7,6 @@ pure modules; this one looks things up, applies them and records who did it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
@@ -57,7 +56,8 @@ if TYPE_CHECKING:
     from .review import Review
     from .store import JournalEntry, Transaction
 
-_ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}", re.ASCII)
+#: What the start of a commitment's id (4 to 36 of these) is made of.
+_ID_CHARS = frozenset("0123456789abcdef-")
 _SUMMARY_WIDTH = 60
 
 
@@ -648,7 +648,7 @@ class Tracker:
                 found = snapshot.commitment(meeting, int(seq))
                 if found is not None:
                     matches = [(found[0], str(int(seq)), found[1])]
-        elif _ID_PREFIX.fullmatch(ref):
+        elif 4 <= len(ref) <= 36 and _ID_CHARS.issuperset(ref):
             matches = [
                 (table, doc_id, doc)
                 for table, doc_id, doc in snapshot.commitments()

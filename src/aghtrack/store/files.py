@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import shutil
 import stat
 import sys
@@ -91,10 +90,8 @@ class StoreFiles:
 
     def _siblings(self) -> list[Path]:
         """Every backup, temp and damaged copy of the store present beside it."""
-        name = self.path.name
-        besides = [
-            p for p in self.path.parent.glob(f"*{glob_escape(name)}*") if own_name(p.name, name)
-        ]
+        name, folder = self.path.name, self.path.parent
+        besides = [folder / other for other in _names_in(folder) if own_name(other, name)]
         return besides + self.table_files()
 
     def table_files(self) -> list[Path]:
@@ -271,9 +268,9 @@ class StoreFiles:
     def headers(self) -> list[Path]:
         """The store and every file beside it that may name table files: backups and damaged
         copies kept aside (their tables are kept for them)."""
-        name = self.path.name
-        aside = self.path.parent.glob(f"{glob_escape(name)}.damaged-*")
-        return [self.path, *self.backup_paths(), *sorted(aside)]
+        folder, damaged = self.path.parent, f"{self.path.name}.damaged-"
+        aside = sorted(folder / name for name in _names_in(folder) if name.startswith(damaged))
+        return [self.path, *self.backup_paths(), *aside]
 
     def _write_counters(self, counters: bytes) -> None:
         """Best effort and cheap (no fsync): the counters are a second source, read only by a
@@ -469,21 +466,25 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-#: What follows the store's name in the names of its own files: its lock and counters,
-#: backups, damaged copies, and (after a leading dot) temp files.
-_OWN_SUFFIX = re.compile(r"(\.lock|\.counters|\.bak\d+|\.damaged-.*|\..*\.tmp)?", re.DOTALL)
-
-
 def own_name(name: str, store_name: str) -> bool:
     """Whether a file called ``name`` beside the store is one of the store's own files."""
     for prefix in (store_name, "." + store_name):
-        if name.startswith(prefix) and _OWN_SUFFIX.fullmatch(name[len(prefix) :]):
+        if name.startswith(prefix) and _own_suffix(name[len(prefix) :]):
             return True
     return False
 
 
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
+def _own_suffix(rest: str) -> bool:
+    """What follows the store's name in the names of its own files: nothing (the store),
+    its lock and counters, backups (``.bak`` and a number), damaged copies, and (after a
+    leading dot) temp files. String tests, not a pattern: compiling one cost ~0.2 ms of
+    every command."""
+    return (
+        rest in ("", ".lock", ".counters")
+        or rest.startswith(".damaged-")
+        or (rest.startswith(".bak") and rest[4:].isdecimal())
+        or (len(rest) >= 5 and rest[0] == "." and rest.endswith(".tmp"))
+    )
 
 
 class NotRegularFile(OSError):

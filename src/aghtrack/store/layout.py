@@ -19,7 +19,6 @@ such a tool rewrote (or a schema 1 file) is read whole and split by the next wri
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -367,8 +366,19 @@ def _read_header(
 
 #: The header key that lists tables kept in files of their own: ``[name, length, crc, file]``.
 TABLES = "tables"
-#: A table file's name: only characters every filesystem keeps apart in any case, no folder.
-_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,150}\.json")
+#: A table file's name: only characters every filesystem keeps apart in any case, no folder;
+#: it starts with a letter or digit and ends ``.json`` (tested as a set: compiling a pattern
+#: cost ~0.1 ms of every command).
+_FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def _file_name_ok(name: str) -> bool:
+    return (
+        6 <= len(name) <= 156
+        and name.endswith(".json")
+        and name[0] not in "._-"
+        and _FILE_NAME_CHARS.issuperset(name)
+    )
 
 
 def _index_entry_ok(entry: Any, size: int) -> bool:
@@ -391,7 +401,7 @@ def _table_files_index(meta: Doc) -> dict[str, _Section] | StoreDefect:
             _index_entry_ok(entry, 4)
             and entry[0] not in index
             and isinstance(entry[3], str)
-            and _FILE_NAME.fullmatch(entry[3])
+            and _file_name_ok(entry[3])
         ):
             return StoreDefect(f"its table index has a malformed entry {str(entry)[:60]}")
         name, length, crc, file = entry
@@ -554,7 +564,7 @@ def table_file_name(table: str, generation: int, crc: int) -> str:
     kind = table_kind(table) or (table, "", 0)
     if kind[0] == COMMITMENTS:
         key = kind[1]
-        if not _PLAIN_KEY.fullmatch(key):
+        if not (0 < len(key) <= 40 and _PLAIN_KEY_CHARS.issuperset(key)):
             import hashlib  # ~4 ms to import, and only odd meeting keys need it
 
             # A plain key has no '-', so no plain key can give this name.
@@ -567,7 +577,8 @@ def table_file_name(table: str, generation: int, crc: int) -> str:
     return f"{stem}.{generation}.{crc:08x}.json"
 
 
-_PLAIN_KEY = re.compile(r"[0-9a-z_]{1,40}")
+#: A meeting key used as it is in a file's name (any other is hashed).
+_PLAIN_KEY_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz_")
 
 
 def serialise(tables: Tables) -> bytes:

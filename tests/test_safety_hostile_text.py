@@ -14,6 +14,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from aghtrack.cli import app
@@ -223,3 +225,13 @@ def test_a_real_terminal_with_forced_colour_gets_only_richs_own_styling(tmp_path
         f"({len(ARGV_SAFE)} also through real argv with colour forced), over table, show, "
         "history, JSON, CSV, Markdown, HTML and the report",
     )
+
+
+#: What a spreadsheet evaluates, as the pattern ``csv_cell`` was first written with.
+_FORMULA = re.compile("'*[=+\\-@\t\r]")
+
+
+@given(st.text(st.sampled_from("'=+-@\t\r\n a1\u00a0\uff1d"), max_size=6) | st.text(max_size=8))
+def test_a_csv_cell_is_guarded_exactly_when_a_spreadsheet_would_evaluate_it(text: str) -> None:
+    expected = "'" + text if _FORMULA.match(text) else text
+    assert csv_cell(text) == expected

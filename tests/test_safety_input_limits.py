@@ -164,6 +164,23 @@ def test_every_format_character_is_shown_visibly() -> None:
     assert hidden == []
 
 
+def test_printable_text_is_passed_as_it_is_only_where_the_pattern_finds_nothing() -> None:
+    """``visible`` returns printable text unchanged without the pattern, bar the few
+    printable characters the pattern escapes: those must be all of them."""
+    import sys
+
+    from aghtrack.render import _PRINTABLE_HIDDEN, _unsafe
+
+    pattern = _unsafe()
+    printable_but_escaped = {
+        chr(c) for c in range(sys.maxunicode + 1) if chr(c).isprintable() and pattern.match(chr(c))
+    }
+    assert printable_but_escaped == _PRINTABLE_HIDDEN
+    for ch in sorted(_PRINTABLE_HIDDEN):
+        assert visible(f"Côte d'Ivoire{ch}") == f"Côte d'Ivoire\\u{ord(ch):04x}"
+    assert visible("Meeting 9 · Bali · Côte d'Ivoire") == "Meeting 9 · Bali · Côte d'Ivoire"
+
+
 # --- 8. one text has a length limit, and showing it is quick -------------------------------
 
 

@@ -109,3 +109,13 @@ def test_report_and_review_do_not_load_the_commitment_commands(
     loaded = _loaded(args, tmp_path)
     assert "aghtrack.cli.report" in loaded
     assert not loaded & {"aghtrack.cli.actions", "aghtrack.cli.browse"}
+
+
+def test_the_review_paper_to_a_file_does_without_the_progress_reports_code(
+    record: Tracker, tmp_path: Path
+) -> None:
+    """The review's text shares the presenter (``present``) with the progress review, not the
+    report's own model and layout (~2 ms); ``--output`` and HTML still load them."""
+    loaded = _loaded(["review", "10"], tmp_path)
+    assert "aghtrack.render.review" in loaded
+    assert not loaded & {"aghtrack.render.report", "aghtrack.report", "aghtrack.changes"}

@@ -273,9 +273,10 @@ def deliver(payload: Output, output: Path | None, *, store: StoreFiles) -> None:
     """Write a formatter's output to ``output`` (all of it or none, never over ``store``'s
     own files), else to stdout."""
     from . import write_raw
-    from .report import write_atomic
 
     if output is not None:
+        from .report import write_atomic  # to stdout, a paper does without that module
+
         write_atomic(output, payload, store=store)
     elif isinstance(payload, bytes):  # check_destination refuses this before any work
         raise BadInput("A binary format needs --output FILE.")

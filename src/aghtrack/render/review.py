@@ -34,7 +34,6 @@ from .present import (
     text_cell,
     tone,
 )
-from .report import h, html_head, html_tail, page_css
 
 
 def _as_of_line(review: Review) -> str:
@@ -146,6 +145,8 @@ def markdown_review(review: Review) -> str:
 
 def _html_table(headings: tuple[str, ...], rows: list[tuple[str, list[str]]]) -> str:
     """A commitments table; each row is ``(row class, cells)``; cells are escaped here."""
+    from .report import h
+
     classes = {"Ref": "ref", "Commitment": "text main", "Due": "due", "Status": "status"}
     head = "".join(f'<th scope="col">{heading}</th>' for heading in headings)
     body = "".join(
@@ -164,6 +165,8 @@ def _html_table(headings: tuple[str, ...], rows: list[tuple[str, list[str]]]) ->
 
 
 def _section(key: str, heading: str) -> list[str]:
+    from .report import h
+
     return [
         f'<section id="{key}" aria-labelledby="{key}-h">',
         f'<h2 id="{key}-h">{h(heading)}</h2>',
@@ -171,7 +174,11 @@ def _section(key: str, heading: str) -> list[str]:
 
 
 def html_review(review: Review) -> str:
-    """One self-contained page: inline CSS, no script, no external resource."""
+    """One self-contained page: inline CSS, no script, no external resource. The page's
+    parts are the progress review's (``render.report``), imported here: the other formats
+    of the paper do without that module and the report model it imports (~2 ms)."""
+    from .report import h, html_head, html_tail, page_css
+
     still_open, closed, information = review_sections(review)
     title = review_title(review)
     out = [

@@ -49,6 +49,7 @@ What it does, and the choices that keep the comparison fair:
   ``report --meeting K``            ``task project.is:somK summary``
   ``review K``                      ``task entry.before:D -done -dropped -superseded
                                     list``
+  ``review 2``                      the same query, D being meeting 2's date
   ================================  ===============================================
 
   ``report`` and ``summary``: the nearest thing Taskwarrior has (it reads the same tasks and
@@ -59,7 +60,11 @@ What it does, and the choices that keep the comparison fair:
   nearest Taskwarrior query lists the tasks entered before K's date D (the earlier meetings'
   tasks) that are not tagged closed: the same still-open rows, without the closed-since and
   for-information sections (with ``--peer-status native`` done, dropped and superseded tasks
-  are not pending, and ``list`` leaves them out anyway).
+  are not pending, and ``list`` leaves them out anyway). ``review 2`` is a paper of the size
+  a real meeting reviews, in the same store: meeting 2's, whose one earlier meeting left about
+  half of its N/120 commitments open (~40 rows at 10,000). It shows what a review costs when
+  the paper is small and the store is not; ``review K`` what it costs to lay out thousands of
+  rows.
 * Targets (issue 16), judged per row and listed in the ``met`` column when missed: at 1,000
   and 10,000, aghtrack's time at most 1.3x the floor (``python -c "import typer"``, timed in
   the same rotation as the row's own commands, so that a shared machine's load weighs on both
@@ -119,7 +124,7 @@ from aghtrack.model import (  # noqa: E402
     meeting_to_dict,
     stored_dict,
 )
-from aghtrack.periods import parse_period  # noqa: E402
+from aghtrack.periods import parse_date, parse_period  # noqa: E402
 from aghtrack.store import Store  # noqa: E402
 from aghtrack.store.layout import SCHEMA  # noqa: E402
 
@@ -128,6 +133,7 @@ GENERATOR_VERSION = 2
 SEED = 7
 MEETINGS = 120
 BENCH_MEETING = "60"  # a meeting in the middle of the record
+SMALL_REVIEW = "2"  # its paper reviews one meeting: the size a real review is
 PEER_WIDTH = 120
 MIB = 1024 * 1024
 
@@ -428,6 +434,7 @@ class DataSet:
     note_ref: str  # aghtrack reference of the commitment both tools show, note, start, finish
     note_id: int  # its Taskwarrior working-set id
     review_epoch: str  # BENCH_MEETING's date: Taskwarrior's tasks entered before it are its review
+    small_review_epoch: str  # SMALL_REVIEW's date, as review_epoch
 
 
 def prepare(n: int, native: bool, regenerate: bool) -> DataSet:
@@ -452,6 +459,9 @@ def prepare(n: int, native: bool, regenerate: bool) -> DataSet:
         )
         print(f"generated {n:,} commitments in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     info = json.loads(marker.read_text())
+    # Read from the store rather than the marker, so that data sets already made serve.
+    small = Store(pristine / "ag" / "store.json").load().docs("meetings")
+    small_held = next(parse_date(m["date"]) for m in small.values() if m["key"] == SMALL_REVIEW)
     live = WORK / f"run-{n}"
     return DataSet(
         n,
@@ -461,6 +471,7 @@ def prepare(n: int, native: bool, regenerate: bool) -> DataSet:
         info["note_ref"],
         info["note_id"],
         info["review_epoch"],
+        _epoch(small_held),
     )
 
 
@@ -748,6 +759,9 @@ def size_pairs(ds: DataSet, runs: int) -> list[Pair]:
         pair(f"review {k}", [ag, "review", k],
              ["task", f"entry.before:{ds.review_epoch}", *closed, "list"],
              "task entry.before:D -done.. list"),
+        pair(f"review {SMALL_REVIEW}", [ag, "review", SMALL_REVIEW],
+             ["task", f"entry.before:{ds.small_review_epoch}", *closed, "list"],
+             "task entry.before:D2 -done.. list"),
     ]  # fmt: skip
 
 

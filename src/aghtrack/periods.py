@@ -48,7 +48,8 @@ def _year_and(text: str, mark: str) -> tuple[int, int] | None:
         return None
     if mark and text[5] not in mark:
         return None
-    year, number = _number(text[:4], 4), _number(text[6:], 1) if mark else _number(text[5:], 2)
+    year = _number(text[:4], 4)
+    number = _number(text[6:], 1) if mark else _number(text[5:], 2)
     return None if year is None or number is None else (year, number)
 
 

@@ -5,6 +5,7 @@ upgraded without losing their history."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -451,3 +452,26 @@ def test_table_files_are_read_alike_relative_to_their_folder_or_by_full_path(
     assert isinstance(got["folder.json"], NotRegularFile)
     assert dict(read_regular_files(tmp_path / "missing", ["a.json"])).keys() == {"a.json"}
     assert isinstance(dict(read_regular_files(tmp_path / "missing", ["a.json"]))["a.json"], OSError)
+
+
+def test_the_headers_kept_aside_are_found_as_the_system_compares_names(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged copy kept aside names table files that must outlive collection. Its name is
+    matched as the file system compares names: exactly here, regardless of case on Windows
+    (``os.path.normcase``), as ``Path.glob`` matched it before."""
+    import ntpath
+
+    store = Store(store_path)
+    make_store(store_path, 3)
+    folder = store_path.parent
+    exact = folder / f"{store_path.name}.damaged-20160101T000000Z"
+    other_case = folder / f"{store_path.name.upper()}.DAMAGED-20170101T000000Z"
+    unrelated = folder / f"{store_path.name}.damagedX"
+    for path in (exact, other_case, unrelated):
+        path.write_bytes(store_path.read_bytes())
+    assert exact in store.headers()
+    assert other_case not in store.headers() and unrelated not in store.headers()
+    monkeypatch.setattr(os.path, "normcase", ntpath.normcase)
+    assert {exact, other_case} <= set(store.headers())
+    assert unrelated not in store.headers()

@@ -268,8 +268,14 @@ class StoreFiles:
     def headers(self) -> list[Path]:
         """The store and every file beside it that may name table files: backups and damaged
         copies kept aside (their tables are kept for them)."""
-        folder, damaged = self.path.parent, f"{self.path.name}.damaged-"
-        aside = sorted(folder / name for name in _names_in(folder) if name.startswith(damaged))
+        folder, damaged = self.path.parent, os.path.normcase(f"{self.path.name}.damaged-")
+        # Names compared as the system compares them (regardless of case on Windows), as
+        # ``Path.glob`` did: a store named in other letters still finds its damaged copies.
+        aside = sorted(
+            folder / name
+            for name in _names_in(folder)
+            if os.path.normcase(name).startswith(damaged)
+        )
         return [self.path, *self.backup_paths(), *aside]
 
     def _write_counters(self, counters: bytes) -> None:

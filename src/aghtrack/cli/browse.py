@@ -19,7 +19,7 @@ from ..render.formats import Format
 from . import completion
 from .app import app, session
 from .formats import LIST_FORMATS, ExcelOpt, OutputOpt, format_option
-from .options import JsonOpt, RefArg
+from .options import JsonOpt, OwnerOpt, RefArg
 
 DEFAULT_PAGE = 50
 
@@ -37,16 +37,7 @@ def list_commitments(
             autocompletion=completion.meetings,
         ),
     ] = None,
-    owner: Annotated[
-        str | None,
-        typer.Option(
-            "--owner",
-            "-o",
-            metavar="NAME",
-            help="Only where this party leads or supports.",
-            autocompletion=completion.owners,
-        ),
-    ] = None,
+    owner: OwnerOpt = None,
     status: Annotated[
         list[str] | None,
         typer.Option(

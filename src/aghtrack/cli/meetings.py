@@ -12,6 +12,7 @@ from ..model import Meeting, normalise_meeting_key, require_text
 from ..periods import parse_date
 from . import completion
 from .app import app, session
+from .options import JsonOpt
 
 meeting_app = typer.Typer(
     help="Add, list, show and update meetings.\n\nExample: aghtrack meeting show 9",
@@ -29,7 +30,6 @@ KeyArg = Annotated[
         show_default=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @meeting_app.command("add")

@@ -1,5 +1,5 @@
 """Options that commands of more than one module share, defined once: ``--meeting``, a
-commitment reference, ``--json``.
+commitment reference, ``--owner``, ``--json``.
 
 Here rather than in a command module, so that a command does not import (nor Typer evaluate)
 the commands of another module to reach them.
@@ -29,6 +29,17 @@ RefArg = Annotated[
         help="Commitment reference (e.g. 9.3) or the start of its id.",
         autocompletion=completion.references,
         show_default=False,
+    ),
+]
+#: ``list`` and ``report`` filter alike (``Commitment.involves``).
+OwnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        "-o",
+        metavar="NAME",
+        help="Only commitments this party leads, co-owns or supports.",
+        autocompletion=completion.owners,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

@@ -14,7 +14,7 @@ from ..render.formats import Format
 from . import completion
 from .app import app, session
 from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
-from .options import MeetingOpt
+from .options import MeetingOpt, OwnerOpt
 
 
 @app.command()
@@ -31,16 +31,7 @@ def report(
     ] = None,
     fmt: Annotated[Format, format_option(REPORT_FORMATS)] = Format.TABLE,
     output: OutputOpt = None,
-    owner: Annotated[
-        str | None,
-        typer.Option(
-            "--owner",
-            "-o",
-            metavar="NAME",
-            help="Only commitments this party leads, co-owns or supports.",
-            autocompletion=completion.owners,
-        ),
-    ] = None,
+    owner: OwnerOpt = None,
     since: Annotated[
         str | None,
         typer.Option(

@@ -411,3 +411,59 @@ def test_any_columns_lay_out_exactly_as_every_cell_padded_line_by_line(
     assert plain.table(columns, rows, width, rules=rules) == _general_table(
         columns, rows, width, rules
     )
+
+
+# --- a due date and a status word are never cut where the width allows -----------------------
+
+_DUES = ["2016-04-26", "early 2015", "2016-H1", "2015-Q4", "2016-11", "2017", "late 2018", "-"]
+_STATUSES = ["open", "in-progress (overdue)", "blocked (overdue)", "open (overdue)", "done"]
+_OWNERS = ["China", "Afghanistan", "Papua New Guinea, IOM", "Regional Support Office", "Fiji"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.from_regex(r"[1-9][0-9]?\.[1-9][0-9]{0,2}", fullmatch=True),
+            st.lists(_words, min_size=1, max_size=25).map(" ".join),
+            st.sampled_from(_OWNERS),
+            st.sampled_from(_DUES),
+            st.sampled_from(_STATUSES),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    width=st.integers(70, 200),
+)
+def test_the_review_table_keeps_due_dates_and_status_words_whole(
+    rows: list[tuple[str, str, str, str, str]], width: int
+) -> None:
+    """At 80 columns the review paper used to print "2016-0" over "4-26" (and at any width
+    "2016-04-2" over "6"): the short words of the narrow columns are kept whole, the text
+    columns give up the room, and the table still fits."""
+    from aghtrack.render.review import OPEN_COLUMNS
+
+    out = plain.table(OPEN_COLUMNS, rows, width, rules=True)
+    assert all(plain.cell_len(line) <= width for line in out.splitlines()), out
+    cells: list[list[list[str]]] = [[]]
+    for line in out.splitlines():
+        if line.startswith("├") or line.startswith("└"):
+            cells.append([])
+        elif line.startswith("│"):
+            cells[-1].append([cell.strip() for cell in line.split("│")[1:-1]])
+    laid_out = [row for row in cells if row]
+    assert len(laid_out) == len(rows)
+    for (_, _, _, due, status), lines in zip(rows, laid_out, strict=True):
+        for cell, column in ((due, 3), (status, 4)):
+            # Wrapped at spaces if at all: the lines are the cell's words, in order.
+            parts = [line[column] for line in lines if line[column]]
+            assert [w for part in parts for w in part.split()] == cell.split(), out
+
+
+def test_a_narrow_column_keeps_its_longest_word_and_the_text_column_gives_way() -> None:
+    columns = [plain.Column("Text", ratio=3), plain.Column("When", ratio=1)]
+    rows = [("a few words of text " * 6, "2016-04-26")]
+    # Shared by ratio alone, "When" would get a quarter of 40 cells, 10 - 1.
+    out = plain.table(columns, rows, 30)
+    assert "│ 2016-04-26 │" in out, out
+    assert all(plain.cell_len(line) <= 30 for line in out.splitlines()), out

@@ -177,6 +177,20 @@ def _widest(texts: Sequence[str]) -> int:
     return max(map(cell_len, texts), default=0)
 
 
+#: The longest word a flexible column keeps whole when the table is narrow: an ISO date (10)
+#: and the status words ("in-progress", 11) fit, a web address does not.
+KEPT_WORD = 12
+
+
+def _longest_word(texts: Sequence[str]) -> int:
+    """The widest word (run between spaces) of ``texts``: narrower than this, a column cuts a
+    word in two ("2016-04-2" over "6")."""
+    words = " ".join(texts).split()
+    if not words:
+        return 0
+    return max(map(len if "".join(words).isascii() else cell_len, words))
+
+
 def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     natural = _natural(columns, rows)
     flexible = [i for i, c in enumerate(columns) if c.ratio]
@@ -184,30 +198,41 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
         limit = columns[i].max_width
         natural[i] = min(natural[i], limit) if limit else natural[i]
     chrome = 3 * len(columns) + 1
-    if sum(natural) + chrome <= width:
+    if sum(natural) + chrome <= width or not flexible:
         return natural
     fixed = sum(n for i, n in enumerate(natural) if i not in flexible)
     left = max(width - chrome - fixed, len(flexible))
-    # Weighted water-filling: columns narrower than their share keep their width, the others
-    # split what is left in proportion to their ratios.
+    # A flexible column keeps its longest word whole where that word is short (a due date,
+    # a status word, a country's name) and the short words together take at most half the
+    # room, so the text columns are never starved for them. Where they would take more, the
+    # text columns' words give way first (the larger ratio), then the longest. Longer words
+    # (a web address) fold as before.
+    cells = _by_column(columns, rows)
+    floor = {i: _longest_word([columns[i].header, *cells[i]]) for i in flexible}
+    floor = {i: min(n, natural[i]) if n <= KEPT_WORD else 1 for i, n in floor.items()}
+    while sum(floor.values()) > left // 2 and max(floor.values()) > 1:
+        i = max((i for i in floor if floor[i] > 1), key=lambda i: (columns[i].ratio, floor[i]))
+        floor[i] = 1
+
+    # Weighted water-filling: each column takes the same level times its ratio, but never
+    # less than its longest word nor more than its natural width; the level is the one at
+    # which they fill what is left (found by halving, a few columns at most).
+    def filled(level: float) -> list[int]:
+        return [max(floor[i], min(natural[i], int(level * columns[i].ratio))) for i in flexible]
+
+    low, high = 0.0, float(max(natural[i] for i in flexible) + 1)
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(filled(middle)) <= left else (low, middle)
     widths = list(natural)
-    pending = sorted(flexible, key=lambda i: natural[i] / columns[i].ratio)
-    while pending:
-        ratios = sum(columns[i].ratio for i in pending)
-        i = pending[0]
-        if natural[i] * ratios <= left * columns[i].ratio:
-            left -= natural[i]
-            pending.pop(0)
-            continue
-        for j in pending:
-            widths[j] = max(1, left * columns[j].ratio // ratios)
-        # Rounding leftovers go to the columns that still want more, largest ratio first.
-        spare = left - sum(widths[j] for j in pending)
-        for j in sorted(pending, key=lambda j: -columns[j].ratio):
-            extra = min(spare, natural[j] - widths[j])
-            widths[j] += max(extra, 0)
-            spare -= max(extra, 0)
-        break
+    for i, w in zip(flexible, filled(low), strict=True):
+        widths[i] = w
+    # Rounding leftovers go to the columns that still want more, largest ratio first.
+    spare = left - sum(widths[i] for i in flexible)
+    for j in sorted(flexible, key=lambda j: -columns[j].ratio):
+        extra = max(min(spare, natural[j] - widths[j]), 0)
+        widths[j] += extra
+        spare -= extra
     return widths
 
 

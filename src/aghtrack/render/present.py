@@ -99,6 +99,11 @@ def owners_label(c: Commitment) -> str:
     return owners_text(c.owners, c.support)
 
 
+#: The widest a terminal's Due column grows: every canonical due text fits on one line
+#: ("2015-12-31", "early 2015"), so a date is never cut in two.
+DUE_WIDTH = 10
+
+
 def due_label(c: Commitment) -> str:
     return c.due.text if c.due else "-"
 

@@ -21,6 +21,7 @@ from .present import (
     CHANGE_HEADINGS,
     COMMITMENT_COLUMNS,
     COMMITMENT_HEADINGS,
+    DUE_WIDTH,
     LEAD_NUMERIC,
     LEADS_HEADING,
     METHOD_HEADING,
@@ -157,7 +158,7 @@ def terminal_report(report: Report) -> RenderableType:
     commitments.add_column("Ref", no_wrap=True, min_width=ref_width)
     commitments.add_column("Commitment", ratio=2, overflow="fold")
     commitments.add_column("Owners", ratio=1, overflow="fold")
-    commitments.add_column("Due", overflow="fold", max_width=9)
+    commitments.add_column("Due", overflow="fold", max_width=DUE_WIDTH)
     commitments.add_column("Status", overflow="fold", max_width=15)
     for c in report.commitments:
         commitments.add_row(
@@ -292,7 +293,7 @@ def _plain_commitments(report: Report) -> str:
         plain.Column("Ref"),
         plain.Column("Commitment", ratio=2),
         plain.Column("Owners", ratio=1),
-        plain.Column("Due", ratio=1, max_width=9),
+        plain.Column("Due", ratio=1, max_width=DUE_WIDTH),
         plain.Column("Status", ratio=1, max_width=15),
     ]
     rows = []

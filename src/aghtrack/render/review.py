@@ -17,6 +17,7 @@ from . import csv_table, md_cell, plain, to_json, visible
 from .present import (
     CLOSED_HEADINGS,
     COMMITMENT_COLUMNS,
+    DUE_WIDTH,
     OPEN_HEADINGS,
     REVIEW_METHOD_HEADING,
     Tone,
@@ -43,6 +44,18 @@ def _as_of_line(review: Review) -> str:
 # --- plain text (the terminal, and --format table to a file) ----------------------------------
 
 
+#: The terminal keeps four narrow columns and puts the latest note under the text. A due date
+#: and a status word are never cut in two where the width allows: the status wraps at its
+#: space ("in-progress" over "(overdue)") and the text columns give up the room.
+OPEN_COLUMNS = (
+    plain.Column(OPEN_HEADINGS[0]),
+    plain.Column(OPEN_HEADINGS[1], ratio=3),
+    plain.Column("Owners", ratio=2),
+    plain.Column(OPEN_HEADINGS[3], ratio=1, max_width=DUE_WIDTH),
+    plain.Column(OPEN_HEADINGS[4], ratio=1),
+)
+
+
 def text_review(review: Review) -> str:
     width = plain.output_width()
     still_open, closed, information = review_sections(review)
@@ -53,14 +66,7 @@ def text_review(review: Review) -> str:
         "",
         visible(still_open.heading),
     ]
-    # The terminal keeps four narrow columns and puts the latest note under the text.
-    columns = [
-        plain.Column(OPEN_HEADINGS[0]),
-        plain.Column(OPEN_HEADINGS[1], ratio=3),
-        plain.Column("Owners", ratio=2),
-        plain.Column(OPEN_HEADINGS[3], ratio=1, max_width=9),
-        plain.Column(OPEN_HEADINGS[4]),
-    ]
+    columns = OPEN_COLUMNS
     if not review.open:
         out.append(still_open.empty)
     for meeting, group in review.open:

@@ -183,12 +183,20 @@ KEPT_WORD = 12
 
 
 def _longest_word(texts: Sequence[str]) -> int:
-    """The widest word (run between spaces) of ``texts``: narrower than this, a column cuts a
-    word in two ("2016-04-2" over "6")."""
-    words = " ".join(texts).split()
-    if not words:
-        return 0
-    return max(map(len if "".join(words).isascii() else cell_len, words))
+    """The widest word (run between spaces) of ``texts``, or the first one found wider than
+    ``KEPT_WORD`` (the column keeps no word then): narrower than this, a column cuts a word
+    in two ("2016-04-2" over "6"). Each different text is read once, and a text column
+    stops at its first long word: splitting every cell of the review paper's 2,400 rows at
+    10,000 commitments cost ~7 ms."""
+    longest = 0
+    for text in dict.fromkeys(texts):
+        words = text.split()
+        if words:
+            widest = max(map(len if text.isascii() else cell_len, words))
+            if widest > KEPT_WORD:
+                return widest
+            longest = max(longest, widest)
+    return longest
 
 
 def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:

@@ -216,8 +216,15 @@ def _check_tables(path: Path, tables: Tables) -> FileCheck:
 def _journal_entry_ok(entry: dict[str, Any]) -> bool:
     created = entry.get("created") or {}
     before = entry.get("before") or {}
+    appended = entry.get("appended") or {}
     return (
-        isinstance(created, dict)
+        isinstance(appended, dict)
+        and all(
+            isinstance(counts, dict)
+            and all(k.isdigit() and type(n) is int and n >= 0 for k, n in counts.items())
+            for counts in appended.values()
+        )
+        and isinstance(created, dict)
         and all(
             isinstance(ids, list) and all(isinstance(i, int) for i in ids)
             for ids in created.values()

@@ -273,8 +273,9 @@ class Tracker:
             table, doc_id, _ = self._resolve(self._snapshot(), ref, include_deleted=True)
         found = [
             HistoryEntry(e.seq, e.at, e.by, e.command, e.summary, e.undone_by)
-            for e in self.store.journal(self._snapshot())
-            if ref is None or e.touches(table, doc_id)
+            for e in self.store.journal(
+                self._snapshot(), touching=None if ref is None else (table, doc_id)
+            )
         ]
         if ref is not None:
             # The journal is this office's; an edit that lost to another office's concurrent

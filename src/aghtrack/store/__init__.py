@@ -100,7 +100,7 @@ class Store(StoreFiles):
 
         with contextlib.nullcontext() if lock_held else self.locked():
             snapshot = self.load()
-            tx = Transaction(snapshot, at=at, actor=actor, command=command)
+            tx = Transaction(snapshot, self.path, at=at, actor=actor, command=command)
             yield tx
             if tx.changed:
                 tx.finish()
@@ -166,8 +166,11 @@ class Store(StoreFiles):
                 with contextlib.suppress(OSError):
                     yield counters_in(read_regular(path))
 
-    def journal(self, snapshot: Snapshot | None = None) -> list[JournalEntry]:
-        """Journal entries, newest first."""
+    def journal(
+        self, snapshot: Snapshot | None = None, *, touching: tuple[str, int] | None = None
+    ) -> list[JournalEntry]:
+        """Journal entries, newest first; with ``touching`` (a table and a document id), only
+        those that changed that document."""
         from .journal import journal_entries
 
-        return journal_entries(snapshot or self.load())
+        return journal_entries(snapshot or self.load(), touching)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import BadInput, NothingToUndo
+from ..errors import BadInput, CorruptStore, NothingToUndo
 from .layout import (
     COMMITMENTS,
     JOURNAL,
@@ -69,9 +70,8 @@ class JournalEntry(NamedTuple):
     before: dict[str, dict[str, Doc | None]]
     undone_by: int | None = None
     undoes: int | None = None
-
-    def touches(self, table: str, doc_id: int) -> bool:
-        return doc_id in self.created.get(table, ()) or str(doc_id) in self.before.get(table, {})
+    #: Documents the change only added events to: how many events each had before.
+    appended: dict[str, dict[str, int]] | None = None
 
     @classmethod
     def from_doc(cls, seq: int, doc: Doc) -> JournalEntry:
@@ -85,18 +85,56 @@ class JournalEntry(NamedTuple):
             before=doc.get("before") or {},
             undone_by=doc.get("undone_by"),
             undoes=doc.get("undoes"),
+            appended=doc.get("appended"),
         )
 
 
-def journal_entries(snapshot: Snapshot) -> list[JournalEntry]:
-    """Journal entries, newest first."""
-    return [JournalEntry.from_doc(seq, doc) for seq, doc in snapshot.journal()]
+def _touches(created: Any, before: Any, appended: Any, table: str, doc_id: int) -> bool:
+    return (
+        doc_id in (created or {}).get(table, ())
+        or str(doc_id) in (before or {}).get(table, {})
+        or str(doc_id) in (appended or {}).get(table, {})
+    )
+
+
+def journal_entries(
+    snapshot: Snapshot, touching: tuple[str, int] | None = None
+) -> list[JournalEntry]:
+    """Journal entries, newest first; with ``touching`` (a table and a document id), those
+    that changed that document. Those are found in the entries as stored, before any is made
+    an entry, in the blocks that name the table (``Snapshot.journal``): the history of one
+    commitment costs what touches its table, not the years of changes around it."""
+    if touching is None:
+        return [JournalEntry.from_doc(seq, doc) for seq, doc in snapshot.journal()]
+    table, doc_id = touching
+    return [
+        JournalEntry.from_doc(seq, doc)
+        for seq, doc in snapshot.journal(mentioning=table)
+        if _touches(doc.get("created"), doc.get("before"), doc.get("appended"), table, doc_id)
+    ]
+
+
+def appended_only(before: Doc, after: Doc) -> int | None:
+    """How many events ``before`` had, if ``after`` is ``before`` with events added at the end
+    and nothing else changed (a note, a status, an edit, a completion), else None. Such a
+    change is journalled by that count, not by a copy of the whole document: a document
+    grows with every change made to it, and a copy of it per change made the journal of a
+    store in use for years most of its bytes (~780 of a note's ~830)."""
+    old, new = before.get("events"), after.get("events")
+    if not (type(old) is list and type(new) is list and len(new) > len(old)):
+        return None
+    if before.keys() != after.keys() or any(before[k] != after[k] for k in before if k != "events"):
+        return None
+    return len(old) if new[: len(old)] == old else None
 
 
 class Transaction:
     """Changes made under the lock; written as one atomic replace when the block ends."""
 
-    def __init__(self, snapshot: Snapshot, *, at: str, actor: str, command: str) -> None:
+    def __init__(
+        self, snapshot: Snapshot, path: Path, *, at: str, actor: str, command: str
+    ) -> None:
+        self._path = path
         self._tables = snapshot.tables
         self._db, self._document = _transaction_db(self._tables)
         self._at = at
@@ -221,6 +259,19 @@ class Transaction:
                 self._remember_before(table, created_id)
             if gone:
                 self._db.table(table).remove(doc_ids=gone)
+        for table, counts in (entry.appended or {}).items():
+            for doc_id, count in counts.items():
+                current = self._tables.get_table(table).get(doc_id)
+                events = current.get("events") if current is not None else None
+                if current is None or not (
+                    type(events) is list and type(count) is int and 0 <= count < len(events)
+                ):
+                    raise CorruptStore(
+                        self._path,
+                        f"journal entry {entry.seq} no longer matches document {doc_id} of "
+                        f"table '{table}', so it cannot be undone",
+                    )
+                self.replace(table, int(doc_id), {**current, "events": events[:count]})
         for table, docs in entry.before.items():
             for doc_id, before in docs.items():
                 if before is None:
@@ -232,6 +283,26 @@ class Transaction:
         self._undoes = entry.seq
         return entry
 
+    def _appended(self) -> dict[str, dict[str, int]]:
+        """The documents this change only added events to, moved out of ``_before`` and kept
+        as their earlier event counts (``appended_only``). An undo's own entry keeps whole
+        copies: it is never undone, and it is rare."""
+        if self._undoes is not None:
+            return {}
+        found: dict[str, dict[str, int]] = {}
+        for table, images in self._before.items():
+            current = self._tables.get_table(table)
+            for doc_id, image in list(images.items()):
+                after = current.get(doc_id)
+                count = None if image is None or after is None else appended_only(image, after)
+                if count is not None:
+                    found.setdefault(table, {})[doc_id] = count
+                    del images[doc_id]
+        for table in found:
+            if not self._before[table]:
+                del self._before[table]
+        return found
+
     def finish(self) -> None:
         """Count the new generation and append this transaction's journal entry."""
         meta = self._meta
@@ -242,7 +313,8 @@ class Transaction:
             newest = next(self.snapshot.journal(), None)
             last_ids[JOURNAL] = newest[0] if newest else 0
         seq = self._issue_doc_ids(JOURNAL, 1)
-        entry = {
+        appended = self._appended()
+        entry: dict[str, Any] = {
             "at": self._at,
             "by": self._actor,
             "command": self._command,
@@ -252,6 +324,8 @@ class Transaction:
             "undone_by": None,
             "undoes": self._undoes,
         }
+        if appended:
+            entry["appended"] = appended
         self._db.table(journal_table(seq)).insert(self._document(entry, doc_id=seq))
         if self._undoes is not None:
             self._db.table(journal_table(self._undoes)).update(

@@ -35,7 +35,10 @@ FORMAT = "aghtrack-store"
 #: only) is read as the events it stands for, and rewritten as events when next changed.
 #: 4: each table in a file of its own beside a one-line header (an older aghtrack must refuse
 #: such a store rather than read its header as an empty record).
-SCHEMA = 4
+#: 5: a journal entry may record a change that only added events to a document by how many
+#: events it had before (``appended``) rather than a whole copy of it (an older aghtrack,
+#: whose undo would not know that form, must refuse such a store).
+SCHEMA = 5
 
 #: Commitment numbers per table block, and journal entries per block: small enough that a
 #: change parses and rewrites a few hundred documents, large enough that the header stays short.
@@ -110,6 +113,7 @@ class SectionFile:
     ) -> None:
         self.path = path
         self.data = memoryview(data)
+        self._whole = data
         self.index = index
         self.files = files  # table name -> the bytes of its file (tables kept in files)
 
@@ -152,6 +156,19 @@ class SectionFile:
         found = self.defect()
         if found is not None:
             raise found.error(self.path)
+
+    def may_mention(self, name: str, text: str) -> bool:
+        """Whether table ``name``'s bytes may hold ``text`` as a JSON string: False only when
+        they surely do not, so a reader may pass the table over without parsing it. Every
+        table aghtrack reads here was encoded by ``dumps`` (orjson), which writes an ASCII
+        string exactly as any JSON encoder does; other text is never ruled out."""
+        if not text.isascii():
+            return True
+        needle = orjson.dumps(text)
+        section = self.index[name]
+        if section.file is not None:
+            return needle in self.files[name]
+        return self._whole.find(needle, section.offset, section.offset + section.length) >= 0
 
     def table(self, name: str) -> dict[str, Doc]:
         found = _table_from_bytes(name, self.raw(name))
@@ -277,9 +294,21 @@ class Snapshot:
         doc = self.docs(name).get(str(seq))
         return (name, doc) if doc is not None else None
 
-    def journal(self) -> Iterator[tuple[int, Doc]]:
-        """Journal entries, newest first."""
+    def journal(self, mentioning: str | None = None) -> Iterator[tuple[int, Doc]]:
+        """Journal entries, newest first. With ``mentioning`` (a table's name), a block of
+        entries whose bytes never name that table is passed over unparsed: the history of one
+        commitment costs what the blocks that touch its table hold, not the whole journal
+        (a decade of changes)."""
+        source = self.tables.source
         for name in reversed(self.table_names(JOURNAL)):
+            if (
+                mentioning is not None
+                and name not in self.tables
+                and source is not None
+                and name in source.index
+                and not source.may_mention(name, mentioning)
+            ):
+                continue
             docs = self.tables[name]
             for key in sorted(docs, key=int, reverse=True):
                 yield int(key), docs[key]

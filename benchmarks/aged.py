@@ -8,15 +8,13 @@ alternating with the floor (``python -c "import typer"``), and prints the journa
 
     .venv/bin/python benchmarks/aged.py --size 10000 --changes 6000 --runs 9
 
-With ``PYTHONPATH`` set to another build's ``src``, that build makes its own aged store (named
-by its schema) and is timed on it. The aged store is made once (about 100 s for 6,000 changes at 10,000) and kept in
+The aged store is made once (about 100 s for 6,000 changes at 10,000) and kept in
 ``benchmarks/work``; each timed write starts from a pristine copy of it.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
@@ -72,8 +70,6 @@ def main() -> None:
     ag = str(aghtrack_bin())
     env = {"PATH": "/usr/bin:/bin", "AGHTRACK_DB": str(work), "AGHTRACK_USER": "bench"}
     env["COLUMNS"] = "120"
-    if "PYTHONPATH" in os.environ:  # another build's source, to compare the two
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     ref = f"{BENCH_MEETING}.3"
     commands = {
         f"show {ref}": [ag, "show", ref],

@@ -210,6 +210,9 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
         return natural
     fixed = sum(n for i, n in enumerate(natural) if i not in flexible)
     left = max(width - chrome - fixed, len(flexible))
+    widths = _shared(columns, natural, dict.fromkeys(flexible, 1), left)
+    if all(widths[i] >= min(natural[i], KEPT_WORD) for i in flexible):
+        return widths  # no short word is cut: the longest words need not be read
     # A flexible column keeps its longest word whole where that word is short (a due date,
     # a status word, a country's name) and the short words together take at most half the
     # room, so the text columns are never starved for them. Where they would take more, the
@@ -221,26 +224,52 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
     while sum(floor.values()) > left // 2 and max(floor.values()) > 1:
         i = max((i for i in floor if floor[i] > 1), key=lambda i: (columns[i].ratio, floor[i]))
         floor[i] = 1
+    return _shared(columns, natural, floor, left)
 
-    # Weighted water-filling: each column takes the same level times its ratio, but never
-    # less than its longest word nor more than its natural width; the level is the one at
-    # which they fill what is left (found by halving, a few columns at most).
-    def filled(level: float) -> list[int]:
-        return [max(floor[i], min(natural[i], int(level * columns[i].ratio))) for i in flexible]
 
-    low, high = 0.0, float(max(natural[i] for i in flexible) + 1)
-    for _ in range(40):
-        middle = (low + high) / 2
-        low, high = (middle, high) if sum(filled(middle)) <= left else (low, middle)
+def _shared(
+    columns: Sequence[Column], natural: list[int], floor: dict[int, int], left: int
+) -> list[int]:
+    """The widths of the flexible columns (the keys of ``floor``) sharing ``left`` cells by
+    weighted water-filling: each column takes the same level times its ratio, but never less
+    than its floor nor more than its natural width. At the level that shares out what is
+    left, whichever way the total misses, the columns past their bound on that side are
+    surely held there at the true level too, so they are settled and the rest shared again."""
     widths = list(natural)
-    for i, w in zip(flexible, filled(low), strict=True):
-        widths[i] = w
-    # Rounding leftovers go to the columns that still want more, largest ratio first.
-    spare = left - sum(widths[i] for i in flexible)
-    for j in sorted(flexible, key=lambda j: -columns[j].ratio):
-        extra = max(min(spare, natural[j] - widths[j]), 0)
-        widths[j] += extra
-        spare -= extra
+    pending = [(i, columns[i].ratio, floor[i], natural[i]) for i in floor]
+    rest, level = left, 0.0
+    while pending:
+        level = rest / sum(p[1] for p in pending)
+        reached = 0.0
+        for _, ratio, low, high in pending:
+            share = level * ratio
+            reached += high if share > high else low if share < low else share
+        if reached > rest:
+            held = [p for p in pending if level * p[1] < p[2]]
+            for i, _, low, _ in held:
+                widths[i] = low
+        elif reached < rest:
+            held = [p for p in pending if level * p[1] > p[3]]
+            for i, _, _, high in held:
+                widths[i] = high
+        else:
+            break
+        if not held:
+            break
+        rest -= sum(widths[p[0]] for p in held)
+        pending = [p for p in pending if p not in held]
+    for i, ratio, low, high in pending:
+        widths[i] = max(low, min(high, int(level * ratio)))
+    # Rounding leftovers go to the columns that still want more, largest ratio first (and a
+    # cell too many, from the level's last bit, comes back from them).
+    spare = left - sum(widths[i] for i in floor)
+    for j in sorted(floor, key=lambda j: -columns[j].ratio):
+        if spare >= 0:
+            change = max(min(spare, natural[j] - widths[j]), 0)
+        else:
+            change = -max(min(-spare, widths[j] - floor[j]), 0)
+        widths[j] += change
+        spare -= change
     return widths
 
 

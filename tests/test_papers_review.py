@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from aghtrack.model import Meeting, Status
 from aghtrack.tracker import Tracker
@@ -270,3 +271,25 @@ def test_review_takes_the_shared_format_option(tenth: Tracker, cli: Cli) -> None
     assert "'pdf' is not one of table, md, html, docx, xlsx, csv, json" in result.stderr
     excel = cli("review", "10", "--format", "csv", "--excel").stdout
     assert excel.startswith("\ufeffsection,ref,meeting,seq")
+
+
+def test_review_on_a_terminal_too_narrow_for_its_tables_lists_blocks_as_list_does(
+    tenth: Tracker, runner: CliRunner
+) -> None:
+    """Below the width at which ``list`` gives up its table for blocks, so does the paper:
+    every field on a line of its own, nothing cut to a column of a few letters."""
+    from aghtrack.cli import app
+
+    tenth.add_note("9.2", "Pilot extended to Sulawesi", on=date(2016, 3, 1))
+    wide = runner.invoke(app, ["review", "10"], env={"COLUMNS": "100"}).stdout
+    narrow = runner.invoke(app, ["review", "10"], env={"COLUMNS": "50"}).stdout
+    listed = runner.invoke(app, ["list", "-m", "9", "--all"], env={"COLUMNS": "50"}).stdout
+    assert "┏" in wide and "┏" not in listed  # the list's own rule, on the same cells
+    assert "┏" not in narrow and "│" not in narrow
+    assert "9.2  in-progress" in narrow
+    assert "  Latest note: 2016-03-01 tester: Pilot extended to Sulawesi" in narrow
+    assert "  Owners: Australia, Indonesia (with RSO)\n  Due: 2016-H1\n" in narrow
+    assert "9.1  done\n  Hold a roundtable on returns\n" in narrow
+    assert f"  Evidence: {EVIDENCE_9_1}" in narrow
+    for heading in ("Still open (1)", "From meeting 9:", "Closed since the previous meeting (3)"):
+        assert heading in narrow

@@ -377,12 +377,12 @@ def print_commitments(commitments: Sequence[Commitment], as_of: date) -> None:
     if not commitments:
         return
     rows = _list_rows(commitments, as_of)
-    if plain.too_narrow(_list_columns(), rows, plain.screen_width()):
+    if plain.too_narrow(list_columns(), rows, plain.screen_width()):
         sys.stdout.write(_blocks(rows))
     elif styled_output():
         print_renderable(commitments_table(commitments, as_of))
     else:
-        sys.stdout.write(plain.table(_list_columns(), rows, plain.output_width()))
+        sys.stdout.write(plain.table(list_columns(), rows, plain.output_width()))
 
 
 def commitments_plain_table(
@@ -392,7 +392,7 @@ def commitments_plain_table(
     from . import plain
 
     rows = _list_rows(commitments, as_of)
-    return plain.table(_list_columns(), rows, width or plain.output_width())
+    return plain.table(list_columns(), rows, width or plain.output_width())
 
 
 def _blocks(rows: Sequence[tuple[str, str, str, str, str]]) -> str:
@@ -424,7 +424,7 @@ def _list_rows(
     ]
 
 
-def _list_columns() -> tuple[Column, ...]:
+def list_columns() -> tuple[Column, ...]:
     """The list table's columns, as the plain layout and the narrow-terminal check see them."""
     from .plain import Column
 

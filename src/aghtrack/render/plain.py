@@ -63,7 +63,8 @@ MIN_TEXT_CELLS = 16
 def too_narrow(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> bool:
     """Whether the fixed columns and the borders leave the text columns almost nothing: a
     table would then show references and borders only, and records are listed as blocks."""
-    fixed = sum(n for n, c in zip(_natural(columns, rows), columns, strict=True) if not c.ratio)
+    cells = _by_column(columns, rows)
+    fixed = sum(_widest([c.header, *cells[i]]) for i, c in enumerate(columns) if not c.ratio)
     return width - fixed - (3 * len(columns) + 1) < MIN_TEXT_CELLS
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model import commitment_to_dict, meeting_to_dict
 from ..review import Review
-from . import csv_table, md_cell, plain, to_json, visible
+from . import csv_table, list_columns, md_cell, plain, to_json, visible
 from .present import (
     CLOSED_HEADINGS,
     COMMITMENT_COLUMNS,
@@ -57,6 +57,8 @@ OPEN_COLUMNS = (
 
 
 def text_review(review: Review) -> str:
+    """The paper as text. A terminal too narrow for its tables (by the rule ``list`` follows,
+    on the same cells) gets each commitment as a block of lines instead, as ``list`` does."""
     width = plain.output_width()
     still_open, closed, information = review_sections(review)
     out = [
@@ -66,33 +68,48 @@ def text_review(review: Review) -> str:
         "",
         visible(still_open.heading),
     ]
-    columns = OPEN_COLUMNS
-    if not review.open:
-        out.append(still_open.empty)
+    groups: list[tuple[str, list[tuple[str, ...]], list[str]]] = []
     for meeting, group in review.open:
-        out.append(visible(from_meeting(meeting)))
         rows: list[tuple[str, ...]] = []
+        notes: list[str] = []
         for c in group:
             ref, text, owners, due, status, note = open_cells(c, review.as_of)
+            rows.append(
+                (visible(ref), visible(text), visible(owners), visible(due), visible(status))
+            )
             # ``visible`` escapes character by character and keeps newlines, so text and note
             # are escaped apart: each is mostly printable ASCII, passed as it is, where the
             # two joined by a newline would go through the escaping pattern.
-            cell = visible(text) + (f"\nLatest note: {visible(note)}" if note else "")
-            rows.append((visible(ref), cell, visible(owners), visible(due), visible(status)))
-        out.append(plain.table(columns, rows, width, rules=True).rstrip("\n"))
+            notes.append(visible(note) if note else "")
+        groups.append((visible(from_meeting(meeting)), rows, notes))
+    closed_rows = [
+        tuple(visible(v) for v in closed_cells(c, review.as_of)) for c in closed.commitments
+    ]
+    everything = [row for _, rows, _ in groups for row in rows]
+    narrow = plain.too_narrow(list_columns(), everything, plain.screen_width())
+    if not review.open:
+        out.append(still_open.empty)
+    for heading, rows, notes in groups:
+        out.append(heading)
+        if narrow:
+            out.append(_open_blocks(rows, notes).rstrip("\n"))
+            continue
+        cells = [
+            (ref, f"{text}\nLatest note: {note}" if note else text, owners, due, status)
+            for (ref, text, owners, due, status), note in zip(rows, notes, strict=True)
+        ]
+        out.append(plain.table(OPEN_COLUMNS, cells, width, rules=True).rstrip("\n"))
     out += ["", visible(closed.heading)]
-    if closed.commitments:
-        ratios = (None, 3, None, 2)
-        closed_columns = [
-            plain.Column(heading, ratio=ratio) if ratio else plain.Column(heading)
-            for heading, ratio in zip(CLOSED_HEADINGS, ratios, strict=True)
-        ]
-        rows = [
-            tuple(visible(v) for v in closed_cells(c, review.as_of)) for c in closed.commitments
-        ]
-        out.append(plain.table(closed_columns, rows, width, rules=True).rstrip("\n"))
-    else:
+    if not closed_rows:
         out.append(closed.empty)
+    elif narrow:
+        records = [
+            [("", f"{ref}  {status}"), ("", text), ("Evidence", evidence)]
+            for ref, text, status, evidence in closed_rows
+        ]
+        out.append(plain.blocks(records).rstrip("\n"))
+    else:
+        out.append(plain.table(CLOSED_COLUMNS, closed_rows, width, rules=True).rstrip("\n"))
     out += ["", visible(information.heading)]
     out += [f"- {visible(information_line(c))}" for c in information.commitments] or [
         information.empty
@@ -100,6 +117,27 @@ def text_review(review: Review) -> str:
     out += ["", REVIEW_METHOD_HEADING]
     out += [f"- {visible(sentence)}" for sentence in review.method]
     return "\n".join(out) + "\n"
+
+
+#: The closed-since table: the commitment and its evidence share the room.
+CLOSED_COLUMNS = (
+    plain.Column(CLOSED_HEADINGS[0]),
+    plain.Column(CLOSED_HEADINGS[1], ratio=3),
+    plain.Column(CLOSED_HEADINGS[2]),
+    plain.Column(CLOSED_HEADINGS[3], ratio=2),
+)
+
+
+def _open_blocks(rows: list[tuple[str, ...]], notes: list[str]) -> str:
+    """Still-open commitments as blocks, in the fields and order of ``list``'s blocks, the
+    latest note under the text as the table puts it."""
+    records = []
+    for (ref, text, owners, due, status), note in zip(rows, notes, strict=True):
+        record = [("", f"{ref}  {status}"), ("", text)]
+        if note:
+            record.append(("Latest note", note))
+        records.append([*record, ("Owners", owners), ("Due", due)])
+    return plain.blocks(records)
 
 
 # --- Markdown -----------------------------------------------------------------------------------

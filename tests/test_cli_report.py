@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -244,6 +246,34 @@ def test_table_fits_the_terminal_and_never_cuts_a_reference(review: Tracker, wid
     assert max(len(line) for line in lines) <= width
     assert sum(line.startswith("│ 9.6 ") for line in lines) == 1
     assert "█" in result.stdout and "░" in result.stdout  # the bar reads without colour
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_terminal_too_narrow_for_the_table_gets_the_commitments_as_blocks(
+    review: Tracker, terminal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below the width at which ``list`` gives up its table, so does the report (Rich on a
+    terminal, the plain layout off one): each commitment a block of lines, the reference and
+    status first, nothing squeezed to a column of a few letters."""
+    from aghtrack.render.report import print_terminal_report
+
+    if terminal:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", "50")
+    shown = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", shown)
+    print_terminal_report(review.report("9", as_of=date.fromisoformat(AS_OF)))
+    out = re.sub(r"\x1b\[[0-9;]*m", "", shown.getvalue())
+    commitments = out[out.index("Commitments\n") :]
+    assert "┏" not in commitments and "│" not in commitments
+    assert "9.1  done\n  Hold a roundtable on returns\n  Source: bullet 2\n" in commitments
+    assert "\n  Due: late 2015\n" in commitments
+    assert "\n  Source: bullet 2\n" in commitments
+    monkeypatch.setenv("COLUMNS", "100")
+    wide = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", wide)
+    print_terminal_report(review.report("9", as_of=date.fromisoformat(AS_OF)))
+    assert "┏" in wide.getvalue()[wide.getvalue().index("Commitments") :]
 
 
 def test_table_shows_hostile_text_literally(hostile: Tracker) -> None:

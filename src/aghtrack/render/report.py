@@ -102,6 +102,8 @@ def terminal_report(report: Report) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    from . import plain
+
     title = Text(visible(report_title(report)), style="bold")
     header = Text(visible(meeting_line(report)))
     header.append(f"\nAs of {report.as_of.isoformat()}", style="bold")
@@ -182,6 +184,8 @@ def terminal_report(report: Report) -> RenderableType:
     parts.append(Text())
     if not report.commitments:
         parts.append(Text(NO_COMMITMENTS))
+    elif (blocks := _commitment_blocks(report, plain.screen_width())) is not None:
+        parts += [Text("Commitments", style="italic"), Text(blocks.rstrip("\n"))]
     else:
         parts.append(commitments)
     parts += [Text(), Text(METHOD_HEADING, style="bold"), notes]
@@ -275,7 +279,7 @@ def plain_report(report: Report, width: int) -> str:
     else:
         lines += [NO_LEADS, ""]
     if report.commitments:
-        lines += ["Commitments", _plain_commitments(report)]
+        lines += ["Commitments", _commitment_blocks(report, width) or _plain_commitments(report)]
     else:
         lines += [NO_COMMITMENTS, ""]
     lines.append(METHOD_HEADING)
@@ -311,6 +315,38 @@ def _plain_commitments(report: Report) -> str:
             )
         )
     return plain.table(columns, rows, plain.output_width(), rules=True)
+
+
+def _commitment_blocks(report: Report, width: int) -> str | None:
+    """The commitments as blocks of lines, when ``width`` is too narrow for their table by
+    the rule ``list`` follows (on the same cells), else None: every field on a line of its
+    own, as ``list`` and the review paper show them there."""
+    from . import list_columns, plain
+
+    rows = [
+        (
+            visible(c.ref),
+            visible(c.text),
+            visible(owners_label(c)),
+            visible(due_label(c)),
+            visible(status_label(c, report.as_of)),
+        )
+        for c in report.commitments
+    ]
+    if not plain.too_narrow(list_columns(), rows, width):
+        return None
+    return plain.blocks(
+        [
+            [
+                ("", f"{ref}  {status}"),
+                ("", text),
+                *((label, visible(value)) for label, value in cell_lines(c)),
+                ("Owners", owners),
+                ("Due", due),
+            ]
+            for (ref, text, owners, due, status), c in zip(rows, report.commitments, strict=True)
+        ]
+    )
 
 
 def _commitment_cell(c: Commitment) -> Text:

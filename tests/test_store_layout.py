@@ -26,6 +26,7 @@ from aghtrack.store.layout import (
     commitments_table,
     header_meta,
     read_store_bytes,
+    read_store_file,
     serialise,
     table_file_name,
     tables_folder,
@@ -426,6 +427,41 @@ def test_a_store_written_by_the_last_release_is_read_then_split_losing_nothing(
     assert ok(run_cli(path, "export")).stdout == exported
     # Its counters were raised past what the damaged version issued: 9.11 is not issued again.
     assert ok(run_cli(path, "add-action", "After the repair", "-m", "9")).stdout == "9.12\n"
+
+
+#: Written by main at 1274e2b (schema 4, split into table files; every journal entry a whole
+#: copy of what it changed): the shipped record imported, a note on 9.3, 9.5 in progress, 9.9
+#: added; its backups, and its ``export`` after each of those four steps.
+SCHEMA_4 = Path(__file__).resolve().parent / "fixtures" / "store-schema4-main"
+
+
+def test_a_schema_4_store_is_read_written_as_schema_5_and_undone_through_both_journal_forms(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "store"
+    shutil.copytree(SCHEMA_4, folder)
+    path = folder / "store.json"
+    exported = {
+        step: (SCHEMA_4 / f"export-{step}.json").read_text(encoding="utf-8")
+        for step in ("1-imported", "2-noted", "3-updated", "4-added")
+    }
+    assert ok(run_cli(path, "export")).stdout == exported["4-added"]  # read as it is
+    assert header_meta(path)["schema"] == 4  # type: ignore[index]
+
+    ok(run_cli(path, "note", "9.3", "Campaign materials printed", "--on", "2015-11-02"))
+    assert header_meta(path)["schema"] == SCHEMA  # type: ignore[index]
+    newest = read_store_file(path)
+    assert isinstance(newest, dict)
+    entry = newest["journal/0"]["5"]
+    assert entry["appended"] == {"commitments/9/0": {"3": 2}} and entry["before"] == {}
+
+    # Undo goes back through the new entry (a count), then the old ones (whole copies).
+    ok(run_cli(path, "undo"))
+    assert ok(run_cli(path, "export")).stdout == exported["4-added"]
+    for step in ("3-updated", "2-noted", "1-imported"):
+        ok(run_cli(path, "undo"))
+        assert ok(run_cli(path, "export")).stdout == exported[step], step
+    assert ok(run_cli(path, "doctor")).returncode == 0
 
 
 @pytest.mark.parametrize("relative", [True, False], ids=["dir_fd", "full-paths"])

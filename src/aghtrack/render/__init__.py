@@ -399,12 +399,24 @@ def _blocks(rows: Sequence[tuple[str, str, str, str, str]]) -> str:
     """The list for a terminal too narrow for its table: one block per commitment."""
     from . import plain
 
-    return plain.blocks(
-        [
-            [("", f"{ref}  {status}"), ("", text), ("Owners", owners), ("Due", due)]
-            for ref, text, owners, due, status in rows
-        ]
-    )
+    return plain.blocks([commitment_block(row) for row in rows])
+
+
+def commitment_block(
+    row: Sequence[str], under_text: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """One commitment as a block of lines, for a terminal too narrow for a table (``list``,
+    the report, the review paper): its list row (reference, text, owners, due, status, each
+    already through ``visible``) with the reference and status first, and ``under_text``
+    (labelled lines: a note, evidence) under the text."""
+    ref, text, owners, due, status = row
+    return [
+        ("", f"{ref}  {status}"),
+        ("", text),
+        *under_text,
+        ("Owners", owners),
+        ("Due", due),
+    ]
 
 
 def _list_rows(

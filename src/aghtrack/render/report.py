@@ -318,33 +318,25 @@ def _plain_commitments(report: Report) -> str:
 
 
 def _commitment_blocks(report: Report, width: int) -> str | None:
-    """The commitments as blocks of lines, when ``width`` is too narrow for their table by
-    the rule ``list`` follows (on the same cells), else None: every field on a line of its
-    own, as ``list`` and the review paper show them there."""
-    from . import list_columns, plain
+    """The commitments as ``list``'s blocks, their source, note and evidence under the text,
+    when ``width`` is too narrow for their table by the rule ``list`` follows, else None.
+    That rule measures the fixed columns only (reference, due, status), so the texts are
+    escaped only for the blocks."""
+    from . import commitment_block, list_columns, plain
 
-    rows = [
-        (
-            visible(c.ref),
-            visible(c.text),
-            visible(owners_label(c)),
-            visible(due_label(c)),
-            visible(status_label(c, report.as_of)),
-        )
+    fixed = [
+        (visible(c.ref), "", "", visible(due_label(c)), visible(status_label(c, report.as_of)))
         for c in report.commitments
     ]
-    if not plain.too_narrow(list_columns(), rows, width):
+    if not plain.too_narrow(list_columns(), fixed, width):
         return None
     return plain.blocks(
         [
-            [
-                ("", f"{ref}  {status}"),
-                ("", text),
-                *((label, visible(value)) for label, value in cell_lines(c)),
-                ("Owners", owners),
-                ("Due", due),
-            ]
-            for (ref, text, owners, due, status), c in zip(rows, report.commitments, strict=True)
+            commitment_block(
+                (ref, visible(c.text), visible(owners_label(c)), due, status),
+                [(label, visible(value)) for label, value in cell_lines(c)],
+            )
+            for (ref, _, _, due, status), c in zip(fixed, report.commitments, strict=True)
         ]
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model import commitment_to_dict, meeting_to_dict
 from ..review import Review
-from . import csv_table, list_columns, md_cell, plain, to_json, visible
+from . import commitment_block, csv_table, list_columns, md_cell, plain, to_json, visible
 from .present import (
     CLOSED_HEADINGS,
     COMMITMENT_COLUMNS,
@@ -129,15 +129,14 @@ CLOSED_COLUMNS = (
 
 
 def _open_blocks(rows: list[tuple[str, ...]], notes: list[str]) -> str:
-    """Still-open commitments as blocks, in the fields and order of ``list``'s blocks, the
-    latest note under the text as the table puts it."""
-    records = []
-    for (ref, text, owners, due, status), note in zip(rows, notes, strict=True):
-        record = [("", f"{ref}  {status}"), ("", text)]
-        if note:
-            record.append(("Latest note", note))
-        records.append([*record, ("Owners", owners), ("Due", due)])
-    return plain.blocks(records)
+    """Still-open commitments as ``list``'s blocks, the latest note under the text as the
+    table puts it."""
+    return plain.blocks(
+        [
+            commitment_block(row, [("Latest note", note)] if note else ())
+            for row, note in zip(rows, notes, strict=True)
+        ]
+    )
 
 
 # --- Markdown -----------------------------------------------------------------------------------

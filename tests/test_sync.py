@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +212,7 @@ def test_a_failed_sync_is_one_line_and_leaves_the_record_and_its_changes(
     rso.run("note", "9.3", "waiting to go")
     before = rso.store.read_bytes()
     env = rso.env
+    command = ["sync"]
     if problem == "no network":
         remote.rename(tmp_path / "away.git")
     elif problem == "not a record":
@@ -223,11 +225,11 @@ def test_a_failed_sync_is_one_line_and_leaves_the_record_and_its_changes(
         subprocess.run([*git, "add", "README"], check=True)
         subprocess.run([*git, "commit", "-qm", "x"], check=True)
         subprocess.run([*git, "push", "-q", str(other), "HEAD:refs/heads/main"], check=True)
-        rso.run("sync", "--remote", str(other), ok=False)
+        command = ["sync", "--remote", str(other)]
     elif problem == "no git":
         env = {**env, "PATH": str(tmp_path / "empty")}
     failed = subprocess.run(
-        [sys.executable, "-m", "aghtrack", "sync"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "aghtrack", *command], env=env, capture_output=True, text=True
     )
     assert failed.returncode == 1
     assert failed.stdout == ""
@@ -238,6 +240,13 @@ def test_a_failed_sync_is_one_line_and_leaves_the_record_and_its_changes(
     assert "waiting to go" in rso.run("show", "9.3").stdout
     if problem == "no git":
         assert rso.store.read_bytes() == before
+    elif problem == "not a record":
+        # The refused place is not remembered: the record stays shared where it was.
+        share = Path(str(rso.store) + ".share")
+        url = subprocess.run(["git", "-C", str(share), "remote", "get-url", "origin"],
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        assert url == str(remote)
+        assert rso.run("sync").stdout.startswith("sent 1 change")
     else:
         # Put things right: the next sync finishes the job.
         if problem == "no network":
@@ -264,3 +273,178 @@ def test_a_sync_killed_mid_merge_is_finished_by_the_next(
     assert rso.run("sync").stdout == "sent 1 change, received 1: 1 from indonesia\n"
     ind.run("sync")
     assert ind.export() == rso.export()
+
+
+def _edit_hub(remote: Path, tmp_path: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
+    """Someone with access to the shared repository edits commitments/9/0.jsonl by hand."""
+    work = tmp_path / f"hand-{uuid.uuid4().hex[:6]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env |= {"GIT_COMMITTER_EMAIL": "x@y", "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
+    )
+    block = work / "commitments" / "9" / "0.jsonl"
+    block.write_bytes(b"".join(change(block.read_bytes().splitlines(keepends=True))))
+    subprocess.run(["git", "commit", "-qam", "by hand"], cwd=work, env=env, check=True)
+    subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+
+
+def _revert_hub(remote: Path, tmp_path: Path) -> None:
+    work = tmp_path / f"revert-{uuid.uuid4().hex[:6]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env |= {"GIT_COMMITTER_EMAIL": "x@y", "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
+    )
+    subprocess.run(["git", "revert", "--no-edit", "HEAD"], cwd=work, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+
+
+BAD_LINES = {
+    "an unknown event": b'{"events":[{"at":"2026-01-01T00:00:00Z","id":"e1","op":"bogus"}],'
+    b'"id":"zzz","meeting":"9","seq":51}\n',
+    "an impossible date": b'{"events":[{"at":"2026-01-01T00:00:00Z","id":"'
+    + str(uuid.uuid4()).encode()
+    + b'","on":"2015-13-45","op":"note","text":"x"}],"id":"'
+    + str(uuid.uuid4()).encode()
+    + b'","meeting":"9","seq":52}\n',
+    "a cut line": b'{"events":[{"at":"2026-01-01T0\n',
+    "a number as text": b'{"events":[],"id":"' + str(uuid.uuid4()).encode()
+    + b'","meeting":"9","seq":"abc"}\n',
+    "events as an object": b'{"events":{"a":1},"id":"' + str(uuid.uuid4()).encode()
+    + b'","meeting":"9","seq":50}\n',
+    "another meeting's": b'{"id":"' + str(uuid.uuid4()).encode()
+    + b'","meeting":"10","seq":53,"text":"x"}\n',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_LINES))
+def test_a_line_damaged_on_the_shared_repository_is_refused_and_reaches_no_store(
+    two: tuple[Office, Office, Path], tmp_path: Path, bad: str
+) -> None:
+    rso, ind, remote = two
+    ind.run("note", "9.3", "waiting to go")
+    _edit_hub(remote, tmp_path, lambda lines: [*lines, BAD_LINES[bad]])
+    record_before = ind.export()
+    failed = ind.run("sync", ok=False)
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert len(failed.stderr.splitlines()) == 1, failed.stderr
+    assert failed.stderr.startswith("aghtrack: the shared file commitments/9/0.jsonl is damaged")
+    assert "nothing was received and this office's record is unchanged" in failed.stderr
+    assert ind.export() == record_before
+    assert ind.run("doctor").returncode == 0
+    assert "waiting to go" in ind.run("show", "9.3").stdout
+    # The next sync says the same (the line never entered this office's share either)...
+    assert ind.run("sync", ok=False).stderr == failed.stderr
+    # ...until the shared repository is put right; then everything flows again.
+    _revert_hub(remote, tmp_path)
+    assert ind.run("sync").stdout == "sent 1 change, received 0\n"
+    rso.run("sync")
+    assert rso.export() == ind.export()
+    assert "waiting to go" in rso.run("show", "9.3").stdout
+
+
+def test_an_event_changed_by_hand_on_the_shared_repository_is_refused(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, ind, remote = two
+    ind.run("note", "9.2", "Indonesia's own words")
+    ind.run("sync")
+    rso.run("sync")
+    _edit_hub(
+        remote,
+        tmp_path,
+        lambda lines: [x.replace(b"Indonesia's own words", b"TAMPERED") for x in lines],
+    )
+    for side in (ind, rso):
+        before = side.export()
+        failed = side.run("sync", ok=False)
+        assert failed.returncode == 1 and len(failed.stderr.splitlines()) == 1
+        assert "of 9.2 differs from the one this office recorded" in failed.stderr
+        assert side.export() == before
+        assert "Indonesia's own words" in side.run("show", "9.2").stdout
+
+
+def test_a_line_deleted_by_hand_on_the_shared_repository_is_written_back(
+    world: tuple[Path, dict[str, str]], two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    _, ind, remote = two
+    _edit_hub(remote, tmp_path, lambda lines: [x for x in lines if b'"seq":3}' not in x])
+    ind.run("sync")  # takes the deletion into its share, keeps 9.3 in its store
+    assert "9.3" in ind.run("list", "--meeting", "9", "--all").stdout
+    ind.run("sync")  # and writes it back
+    late = office(world, tmp_path, "late")
+    late.run("sync", "--remote", str(remote))
+    assert late.export() == ind.export()
+    assert "9.3" in late.run("show", "9.3").stdout
+
+
+def test_a_record_is_not_moved_onto_another_shared_record(
+    world: tuple[Path, dict[str, str]], two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, _, remote = two
+    other_remote = tmp_path / "other-record.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(other_remote)], check=True)
+    stranger = office(world, tmp_path, "stranger")
+    stranger.run("import", str(SEED))
+    stranger.run("add-action", "-m", "9", "Only the stranger's")
+    stranger.run("sync", "--remote", str(other_remote))
+    tip = ["git", "-C", str(other_remote), "rev-parse", "main"]
+    before = subprocess.run(tip, capture_output=True, text=True, check=True).stdout
+    record = rso.export()
+    refused = rso.run("sync", "--remote", str(other_remote), ok=False)
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
+    assert "holds another shared record" in refused.stderr
+    assert subprocess.run(tip, capture_output=True, text=True, check=True).stdout == before
+    assert rso.export() == record and "Only the stranger's" not in record
+    assert rso.run("sync").stdout == "sent 0 changes, received 0\n"  # still where it was
+    # Moving to a copy of the same record (the file server changed) is what --remote is for.
+    moved = tmp_path / "moved.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(remote), str(moved)], check=True)
+    rso.run("note", "9.3", "after the move")
+    assert rso.run("sync", "--remote", str(moved)).stdout == "sent 1 change, received 0\n"
+
+
+def test_where_the_shared_record_is_given_carelessly(
+    world: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    remote, _ = world
+    rso = office(world, tmp_path, "rso")
+    rso.run("import", str(SEED))
+    share = Path(str(rso.store) + ".share")
+
+    def sync(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "aghtrack", "sync", *args], env=rso.env,
+                              cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+
+    for bad in ("", "   ", "-upload-pack=touch x"):
+        done = sync(f"--remote={bad}")
+        assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    # A first sync that fails leaves nothing behind: the next plain sync says so.
+    done = sync("--remote", str(tmp_path / "nowhere.git"))
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+    assert "does not appear to be a git repository" in done.stderr
+    assert not share.exists()
+    assert "not shared yet" in sync().stderr
+    # A folder given relative to where the officer stands works from anywhere afterwards.
+    assert sync("--remote", remote.name).returncode == 0
+    url = subprocess.run(["git", "-C", str(share), "remote", "get-url", "origin"],
+                         capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert url == str(remote)
+    assert rso.run("sync").stdout == "sent 0 changes, received 0\n"
+
+
+def test_a_file_where_the_share_belongs_is_one_line(
+    world: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    remote, _ = world
+    rso = office(world, tmp_path, "rso")
+    rso.run("import", str(SEED))
+    Path(str(rso.store) + ".share").write_text("a file in the way")
+    for args in (("sync", "--remote", str(remote)), ("sync", "--status")):
+        done = rso.run(*args, ok=False)
+        assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+        assert "is in the way" in done.stderr

@@ -160,6 +160,32 @@ class GitShare:
         out = self.run("diff", "--name-only", "-z", old or EMPTY_TREE, new, what="comparing")
         return [p for p in out.stdout.decode("utf-8").split("\0") if p]
 
+    def blobs(self, ref: str, paths: Sequence[str]) -> dict[str, bytes]:
+        """The contents of ``paths`` at ``ref`` (one ``git cat-file --batch`` for all of
+        them); a path ``ref`` does not hold is left out."""
+        asked = [p for p in paths if "\n" not in p]
+        if not asked:
+            return {}
+        out = self.run(
+            "cat-file",
+            "--batch",
+            input="".join(f"{ref}:{p}\n" for p in asked).encode(),
+            what="reading the shared record",
+        ).stdout
+        found: dict[str, bytes] = {}
+        at = 0
+        for path in asked:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found[path] = out[at : at + size]
+                at += size + 1
+            elif len(header) == 3:  # a tree or a link where a file was expected
+                at += int(header[2]) + 1
+        return found
+
     def count(self, spec: str) -> int:
         return int(self.text("rev-list", "--count", spec) or 0)
 
@@ -204,6 +230,10 @@ class GitShare:
             self.run("reset", "-q", "--hard", "HEAD", check=False)
             raise SyncFailed(f"merging the shared record failed: {last_words(done.stderr)}")
 
+    def related(self, a: str, b: str) -> bool:
+        """Whether two commits have any history in common."""
+        return self.run("merge-base", a, b, check=False).returncode == 0
+
     def is_ancestor(self, older: str, newer: str) -> bool:
         return self.run("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
@@ -215,16 +245,33 @@ class GitShare:
         if done.returncode == 0:
             return Pushed(ok=True)
         said = done.stdout + done.stderr
-        if b"[rejected]" in said or b"fetch first" in said or b"non-fast-forward" in said:
+        if any(sign in said for sign in _PUSHED_MEANWHILE):
             return Pushed(ok=False, behind=True)
         raise SyncFailed(f"the shared repository refused the changes: {last_words(said)}")
 
 
+#: What git says when someone else's push got in first: a ref moved (``[rejected]``), or, on
+#: a busy server, its ref was locked or changed while this push was taken in.
+_PUSHED_MEANWHILE = (
+    b"[rejected]",
+    b"fetch first",
+    b"non-fast-forward",
+    b"failed to update ref",
+    b"cannot lock ref",
+    b"incorrect old value",
+)
+
+
 def last_words(stderr: bytes) -> str:
-    """git's last meaningful line, to end our one line with."""
+    """git's most telling line, to end our one line with: why a push was refused, else its
+    first fatal error (the lines after it are advice: "Please make sure you have the correct
+    access rights / and the repository exists."), else its last line."""
     lines = [
         line.strip()
         for line in stderr.decode("utf-8", "replace").splitlines()
         if line.strip() and not line.startswith(("hint:", "To ", "Done"))
     ]
-    return (lines[-1] if lines else "no reason given")[:300]
+    refused = [line for line in lines if "[remote rejected]" in line or "[rejected]" in line]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    chosen = (refused or fatal or lines or ["no reason given"])[0 if refused or fatal else -1]
+    return chosen.removeprefix("fatal: ").removeprefix("error: ").replace("\t", " ")[:300]

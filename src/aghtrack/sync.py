@@ -35,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from .errors import SyncFailed
+from .errors import BadInput, SyncFailed
 from .gitshare import ATTRIBUTES, GitShare
 from .merge import (
     COMMITMENTS_DIR,
@@ -45,11 +45,11 @@ from .merge import (
     Doc,
     merge_counters,
     merge_file,
-    read_lines,
     renumber,
     union_commitments,
     write_lines,
 )
+from .sharecheck import checked, record_file
 from .store import Store
 from .store.files import replace_atomically
 from .store.journal import Transaction
@@ -156,7 +156,15 @@ class Sharing:
 
     # --- the command ----------------------------------------------------------------------
 
+    def _check_place(self) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise SyncFailed(
+                f"{self.path} is in the way: it is where this record's share (a folder) "
+                "belongs, but it is a file; move it elsewhere and sync again"
+            )
+
     def status(self) -> ShareStatus:
+        self._check_place()
         if not self.git.exists():
             raise SyncFailed(
                 "this record is not shared yet: 'aghtrack sync --remote URL' starts sharing "
@@ -178,35 +186,53 @@ class Sharing:
         return ShareStatus(remote, waiting, ahead)
 
     def sync(self, remote: str | None = None) -> SyncReport:
-        report = SyncReport()
+        url = None if remote is None else remote_url(remote)
+        self._check_place()
         with self.store.locked():
-            if not self.git.exists():
-                if remote is None:
+            created = not self.git.exists()
+            if created:
+                if url is None:
                     raise SyncFailed(
                         "this record is not shared yet: 'aghtrack sync --remote URL' starts "
                         "sharing it (or joins a shared record)"
                     )
-                self._create(remote)
-            elif remote is not None:
-                self.git.set_remote(remote)
-            self.git.install_driver()
-            self.git.recover()
-            state = self._load_state()
-            snapshot = self.store.load()
-            empty = snapshot.missing or not snapshot.docs(MEETINGS)
-            written, stale, sent, meetings = self._export(snapshot, state, write=True)
-            paths = written + self._normalise(meetings)
-            if self.git.commit(paths, f"aghtrack: {_changes(sent)} by {self.actor}"):
-                state.unsent += sent
-            failure: SyncFailed | None = None
-            try:
-                report.started = self._exchange(empty)
-                state.unsent, report.sent = 0, state.unsent
-            except SyncFailed as e:
-                failure = e
-            report.received, report.renumbered = self._import(state, stale, mark=sent > 0)
-            if failure is not None:
-                raise failure
+                self._create(url)
+            moved_from = None
+            if url is not None and not created and self.git.remote_url() != url:
+                moved_from = self.git.remote_url()
+                self.git.set_remote(url)
+            return self._run(created=created, moved_from=moved_from)
+
+    def _run(self, *, created: bool, moved_from: str | None) -> SyncReport:
+        """The sync itself, under the lock: export, exchange, import (the module's steps)."""
+        report = SyncReport()
+        self.git.install_driver()
+        self.git.recover()
+        state = self._load_state()
+        snapshot = self.store.load()
+        empty = snapshot.missing or not snapshot.docs(MEETINGS)
+        written, stale, sent, meetings = self._export(snapshot, state, write=True)
+        paths = written + self._normalise(meetings)
+        if self.git.commit(paths, f"aghtrack: {_changes(sent)} by {self.actor}"):
+            state.unsent += sent
+        failure: SyncFailed | None = None
+        try:
+            report.started = self._exchange(empty, moved=moved_from is not None)
+            state.unsent, report.sent = 0, state.unsent
+        except SyncFailed as e:
+            if created:
+                # Nothing was shared: no share is left behind pointing where it failed, and
+                # the store is left exactly as it was.
+                import shutil
+
+                shutil.rmtree(self.path, ignore_errors=True)
+                raise
+            if moved_from is not None:
+                self.git.set_remote(moved_from)  # the record stays shared where it was
+            failure = e
+        report.received, report.renumbered = self._import(state, stale, mark=sent > 0)
+        if failure is not None:
+            raise failure
         return report
 
     def _create(self, remote: str) -> None:
@@ -229,9 +255,11 @@ class Sharing:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
-    def _exchange(self, empty: bool) -> str:
+    def _exchange(self, empty: bool, *, moved: bool = False) -> str:
         """Fetch, merge, push, until the push is taken. Returns how sharing started, if it
-        did now."""
+        did now. ``moved``: the record was shared elsewhere until now (``--remote`` gave a new
+        place), which must then hold the same record: one with no history in common with
+        this one is another record, and merging the two would mix them in every office."""
         started = ""
         for _ in range(PUSH_ATTEMPTS):
             if self.git.remote_has_branch():
@@ -244,6 +272,13 @@ class Sharing:
                         "(it has no aghtrack-record.json); nothing was sent or received"
                     )
                 before = self.git.head()
+                if moved and before is not None and not self.git.related(before, theirs):
+                    raise SyncFailed(
+                        f"{self.git.remote_url()} holds another shared record (it has no "
+                        "history in common with this one); nothing was sent or received, and "
+                        "the record stays shared where it was"
+                    )
+                self._check_incoming(before, theirs)
                 joining = before is None or (empty and not self._has_record(before))
                 if joining or self.git.is_ancestor(before, theirs):  # type: ignore[arg-type]
                     self.git.fast_forward(theirs)
@@ -274,6 +309,19 @@ class Sharing:
             "run 'aghtrack sync' again"
         )
 
+    def _check_incoming(self, ours: str | None, theirs: str) -> None:
+        """Refuse, before anything is merged, a shared record holding a line a command could
+        not load or an event this office holds changed (``sharecheck``): a merge never
+        removes a line, so one merged would stay in this office's share for good."""
+        paths = [p for p in self.git.changed_files(ours, theirs) if record_file(p)]
+        if not paths:
+            return
+        arriving = self.git.blobs(theirs, paths)
+        held = self.git.blobs(ours, paths) if ours else {}
+        for path in paths:
+            if path in arriving:
+                checked(path, arriving[path], known=held.get(path))
+
     def _has_record(self, commit: str) -> bool:
         return self.git.has_file(commit, MEETINGS_FILE)
 
@@ -302,7 +350,7 @@ class Sharing:
                 continue
             old = target.read_bytes() if target.exists() else b""
             mine = list(snapshot.docs(name).values())
-            theirs = read_lines(old)
+            theirs = checked(path, old)
             if kind[0] == MEETINGS:
                 merged, n = _export_meetings(mine, theirs)
             else:
@@ -321,7 +369,7 @@ class Sharing:
         ]
         target = self.path / COUNTERS_FILE
         old = target.read_bytes() if target.exists() else b""
-        new = write_lines(merge_counters(read_lines(old), counters))
+        new = write_lines(merge_counters(checked(COUNTERS_FILE, old), counters))
         if write and new != old:
             target.write_bytes(new)
             written.append(COUNTERS_FILE)
@@ -334,13 +382,17 @@ class Sharing:
         counters_path = self.path / COUNTERS_FILE
         counters = {
             str(d["meeting"]): int(d["last_seq"])
-            for d in read_lines(counters_path.read_bytes() if counters_path.exists() else b"")
+            for d in checked(
+                COUNTERS_FILE, counters_path.read_bytes() if counters_path.exists() else b""
+            )
         }
         changed: list[str] = []
         for meeting in sorted(meetings):
             folder = self.path / COMMITMENTS_DIR / meeting
             files = {p.name: p.read_bytes() for p in folder.glob("*.jsonl")}
-            docs = union_commitments(*(read_lines(data) for data in files.values()))
+            docs = union_commitments(
+                *(checked(f"{COMMITMENTS_DIR}/{meeting}/{n}", data) for n, data in files.items())
+            )
             fixed, _ = renumber(docs, counters.get(meeting, 0))
             blocks: dict[str, list[Doc]] = {}
             for doc in fixed:
@@ -380,18 +432,13 @@ class Sharing:
         counters: list[Doc] = []
         for path in paths:
             target = self.path / path
-            data = target.read_bytes() if target.exists() else b""
-            try:
-                if path == MEETINGS_FILE:
-                    meetings = read_lines(data)
-                elif path == COUNTERS_FILE:
-                    counters = read_lines(data)
-                elif (table := _table_of(path)) is not None:
-                    tables[table] = read_lines(data)
-            except ValueError as e:
-                raise SyncFailed(
-                    f"the shared file {path} is not an aghtrack record ({e})"
-                ) from None
+            data = target.read_bytes() if target.is_file() else b""
+            if path == MEETINGS_FILE:
+                meetings = checked(path, data)
+            elif path == COUNTERS_FILE:
+                counters = checked(path, data)
+            elif (table := _table_of(path)) is not None:
+                tables[table] = checked(path, data)
         with self.store.transaction(
             at=self.now(), actor=self.actor, command="sync", lock_held=True
         ) as tx:
@@ -401,21 +448,46 @@ class Sharing:
                     received[""] = received_meetings
             for doc in counters:
                 tx.reserve_seq(str(doc["meeting"]), int(doc["last_seq"]))
-            moved = _import_commitments(tx, tables, received)
+            moved, missing = _import_commitments(tx, tables, received)
             if mark or received or moved:
                 tx.mark()
             got = sum(received.values())
             tx.summary = f"Synced with the shared record: received {_changes(got)}"
         meta = header_meta(self.store.path) or {}
         state.commit = head
+        # A table holding commitments its shared file lacks (a line deleted by hand on the
+        # shared repository) is not in step with it: the next sync writes them back.
         state.crc = {
             name: crc
             for name, crc in table_crcs(meta).items()
-            if (kind := table_kind(name)) is not None and kind[0] != "journal"
+            if (kind := table_kind(name)) is not None
+            and kind[0] != "journal"
+            and name not in missing
         }
         with contextlib.suppress(OSError):
             self._save_state(state)
         return received, moved
+
+
+def remote_url(raw: str) -> str:
+    """Where the shared repository is, as git will be told: a URL (``https://``, ``ssh://``,
+    ``host:path``) as given; a folder (a file server's share, a bare repository) made
+    absolute, since git runs inside the share folder and would read a relative path from
+    there."""
+    text = raw.strip()
+    if not text:
+        raise BadInput("--remote needs the URL or folder of a git repository.")
+    if text.startswith("-"):
+        raise BadInput(f"--remote {raw!r} is not a repository's URL or folder.")
+    path = Path(text).expanduser()
+    if "://" in text or (":" in text and not path.exists() and not _drive(text)):
+        return text
+    return str(path.resolve())
+
+
+def _drive(text: str) -> bool:
+    """``C:\\records\\bali.git``: a Windows drive, not git's ``host:path``."""
+    return len(text) > 2 and text[0].isalpha() and text[1] == ":" and text[2] in "\\/"
 
 
 def _import_meetings(tx: Transaction, docs: list[Doc]) -> int:
@@ -434,10 +506,11 @@ def _import_meetings(tx: Transaction, docs: list[Doc]) -> int:
 
 def _import_commitments(
     tx: Transaction, tables: Mapping[str, list[Doc]], received: dict[str, int]
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], set[str]]:
     """Replace the documents of these tables by the share's; returns the references of this
     office's commitments that a merge renumbered (remembered in the store's meta, so that the
-    old reference is never silently taken for another commitment)."""
+    old reference is never silently taken for another commitment), and the tables keeping a
+    commitment the share lacks (nothing is ever removed from the record by a sync)."""
     snapshot = tx.snapshot
     before: dict[str, Doc] = {}
     for name in tables:
@@ -445,6 +518,7 @@ def _import_commitments(
             before[str(doc.get("id"))] = doc
     incoming = {str(d["id"]) for docs in tables.values() for d in docs}
     moved: list[tuple[str, str]] = []
+    missing: set[str] = set()
     fresh: list[Doc] = []
     for name, docs in tables.items():
         kind = table_kind(name)
@@ -453,6 +527,8 @@ def _import_commitments(
         for doc_id, doc in list(snapshot.docs(name).items()):
             if doc_id not in present and str(doc.get("id")) in incoming:
                 tx.remove(name, int(doc_id))
+            elif doc_id not in present:
+                missing.add(name)
         for doc in docs:
             seq = int(doc["seq"])
             if commitments_table(str(doc["meeting"]), seq) != name:
@@ -463,6 +539,13 @@ def _import_commitments(
             current = snapshot.docs(name).get(str(seq))
             if current == doc:
                 continue
+            if current is not None and str(current.get("id")) not in incoming:
+                # Two commitments at one number are told apart before this (``renumber``);
+                # one that takes another's place without it was put there by hand.
+                raise SyncFailed(
+                    f"the shared record puts another commitment in place of {doc['meeting']}."
+                    f"{seq}: nothing was received; put the shared record right and sync again"
+                )
             for who in _new_events(old, doc):
                 received[who] = received.get(who, 0) + 1
             tx.reserve_seq(str(doc["meeting"]), seq)
@@ -484,7 +567,7 @@ def _import_commitments(
                     renumbered[earlier] = new_ref
             renumbered[old_ref] = new_ref
         snapshot.meta["renumbered"] = renumbered
-    return moved
+    return moved, missing
 
 
 def _new_events(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:

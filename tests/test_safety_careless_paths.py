@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -135,6 +136,99 @@ def test_output_onto_another_aghtrack_store_is_refused(recorded: Path, tmp_path:
     done = run_cli(recorded, "export", "--output", str(other))
     _one_line_error(done, 2, "holds an aghtrack store")
     assert other.read_bytes() == kept
+
+
+def _other_store_parts(other: Path) -> list[Path]:
+    """Every file of another store that is not its header: its table files, lock, counters
+    and the files of its share (as ``sync`` leaves them), plus the name its share takes."""
+    share = other.with_name(other.name + ".share")
+    (share / ".git").mkdir(parents=True)
+    (share / ".git" / "config").write_text("[core]\n")
+    (share / "meetings.jsonl").write_text("{}\n")
+    tables = sorted(other.with_name(other.name + ".tables").iterdir())
+    return [*tables, other.with_name(other.name + ".counters"),
+            other.with_name(other.name + ".lock"), share / ".git" / "config",
+            share / "meetings.jsonl"]  # fmt: skip
+
+
+def test_output_onto_any_file_of_another_store_is_refused(recorded: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other" / "record.json"
+    other.parent.mkdir()
+    make_store(other, 2)
+    ok(run_cli(other, "note", "9.1", "a second version"))
+    parts = _other_store_parts(other)
+    before = _snapshot(other.parent)
+    for target in parts:
+        for named in (str(target), f"/proc/self/cwd/{os.path.relpath(target)}"):
+            done = run_cli(recorded, "export", "--output", named)
+            _one_line_error(done, 2, "a report never replaces it")
+    assert _snapshot(other.parent) == before
+    assert ok(run_cli(other, "doctor")).stdout.endswith("The store is healthy.\n")
+    # Nor a file where another store's share belongs (sync would find it in its way).
+    lone = tmp_path / "lone" / "record.json"
+    lone.parent.mkdir()
+    make_store(lone, 1)
+    done = run_cli(recorded, "export", "--output", str(lone) + ".share")
+    _one_line_error(done, 2, "one of the files of the aghtrack store record.json")
+    assert not Path(str(lone) + ".share").exists()
+
+
+def test_output_through_proc_onto_another_store_is_refused(recorded: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    make_store(other, 2)
+    kept = other.read_bytes()
+    done = run_cli(recorded, "export", "--output", f"/proc/self/cwd/{os.path.relpath(other)}")
+    _one_line_error(done, 2, "holds an aghtrack store")
+    assert other.read_bytes() == kept
+
+
+def test_output_through_proc_replaces_a_longer_file_whole(recorded: Path, tmp_path: Path) -> None:
+    longer = tmp_path / "long.txt"
+    longer.write_text("X" * 200_000)
+    ok(run_cli(recorded, "export", "--output", f"/proc/self/cwd/{os.path.relpath(longer)}"))
+    assert orjson.loads(longer.read_bytes())["format"] == "aghtrack"
+
+
+def test_a_read_only_report_or_store_is_not_changed(recorded: Path, tmp_path: Path) -> None:
+    paper = tmp_path / "circulated.md"
+    paper.write_text("as circulated")
+    paper.chmod(0o444)
+    done = run_cli(recorded, "report", "--meeting", "9", "-f", "md", "--output", str(paper))
+    _one_line_error(done, 2, "is read-only")
+    assert paper.read_text() == "as circulated"
+    recorded.chmod(0o444)
+    try:
+        before = _snapshot(recorded.parent)
+        done = run_cli(recorded, "note", "9.1", "into an archived record")
+        _one_line_error(done, 1, "the store file is read-only")
+        assert _snapshot(recorded.parent) == before
+        assert "into an archived record" not in ok(run_cli(recorded, "show", "9.1")).stdout
+    finally:
+        recorded.chmod(0o644)
+
+
+@pytest.mark.parametrize("command", [["list", "--json"], ["export"], ["show", "9.1"]])
+def test_a_full_disk_under_stdout_is_one_line(recorded: Path, command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "aghtrack", *command],
+                              env=cli_env(recorded), stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)  # fmt: skip
+    _one_line_error(done, 1, "could not write the output", "No space left on device")
+
+
+def test_a_store_file_gone_missing_beside_its_tables_is_refused_never_buried(
+    tmp_path: Path,
+) -> None:
+    """After a first import there is no backup yet: the tables are the whole record."""
+    store = tmp_path / "store.json"
+    ok(run_cli(store, "import", str(Path(__file__).parents[1] / "data" / "bali-process-ahg.json")))
+    store.unlink()
+    before = _snapshot(tmp_path)
+    for command in (["list"], ["meeting", "add", "10", "--title", "T", "--date", "2016-03-22"],
+                    ["import", str(Path(__file__).parents[1] / "data" / "bali-process-ahg.json")],
+                    ["doctor"], ["doctor", "--restore", "--yes"]):  # fmt: skip
+        _one_line_error(run_cli(store, *command), 1, "the store file is missing but its tables")
+    assert _snapshot(tmp_path) == before
 
 
 def test_output_onto_a_folder_is_one_line(recorded: Path, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from . import clock
 from .errors import AghtrackError, StoreError
 from .model import commitment_from_dict, meeting_from_dict
 from .store import Store
-from .store.files import read_regular
+from .store.files import orphan_tables_problem, read_regular
 from .store.layout import (
     COMMITMENTS,
     JOURNAL,
@@ -58,7 +58,7 @@ class FileCheck:
 
     def summary(self) -> str:
         if not self.exists:
-            return "missing"
+            return "; ".join(self.problems) or "missing"
         if self.problems:
             return ("newer: " if self.newer else "damaged: ") + "; ".join(self.problems)
         deleted = f" ({self.deleted} deleted)" if self.deleted else ""
@@ -93,7 +93,9 @@ class Health:
     @property
     def healthy(self) -> bool:
         """A good store, or no store at all and nothing to bring back."""
-        return self.store.good or (not self.store.exists and not self.backups)
+        return self.store.good or (
+            not self.store.exists and not self.backups and not self.store.problems
+        )
 
     @property
     def good_backup(self) -> FileCheck | None:
@@ -119,8 +121,14 @@ class Restored:
 def check(store: Store) -> Health:
     """Read the store and its backups (without the lock: every header is replaced whole and
     table files are never changed). A backup's tables are in the store's tables folder."""
+    found = check_file(store.path, store.tables_path)
+    orphans = store.orphan_table_files() if not found.exists else []
+    if orphans:
+        found = FileCheck(
+            store.path, exists=False, problems=(orphan_tables_problem(store.tables_path, orphans),)
+        )
     return Health(
-        store=check_file(store.path, store.tables_path),
+        store=found,
         backups=tuple(check_file(p, store.tables_path) for p in store.backup_paths()),
         leftovers=tuple(store.leftover_temp_files()),
     )
@@ -290,7 +298,7 @@ def restore_last_good(store: Store) -> Restored | None:
 def damage_message(health: Health) -> str:
     """The one line a damaged store earns on stderr: what is wrong and the way out."""
     store = health.store
-    what = store.summary() if store.exists else "missing, but backups are here"
+    what = store.summary() if store.exists or store.problems else "missing, but backups are here"
     if store.newer:
         return f"{what}; upgrade aghtrack to use it"
     good = health.good_backup

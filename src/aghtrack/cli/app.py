@@ -32,6 +32,16 @@ class AghtrackGroup(TyperGroup):
 
             error_line(str(e))
             raise typer.Exit(e.exit_code) from None
+        except BrokenPipeError:
+            raise  # the reader left (``| head``): ``__main__`` ends quietly
+        except OSError as e:
+            # What aghtrack's own files raise is already a typed error: this is the output
+            # itself failing (stdout on a full disk, ``> /dev/full``), the system's fault.
+            from ..render import error_line
+
+            where = f"{e.filename}: " if e.filename else ""
+            error_line(f"could not write the output: {where}{e.strerror or e}")
+            raise typer.Exit(1) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         """In the order ``cli.COMMAND_MODULES`` gives (add, list, show, change...), whichever
@@ -170,6 +180,8 @@ class Session:
         if reading and not self._tracker.store.exists():
             from ..render import error_line
 
+            # A store file gone missing beside its backups or tables is refused as such.
+            self._tracker.store.load()
             error_line(
                 f"no store yet at {self._tracker.store.path}; it is created by the first "
                 "command that writes (e.g. 'aghtrack import data/bali-process-ahg.json')."

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptStore, StoreBusy
-from .files import DEFAULT_BACKUPS, DEFAULT_LOCK_TIMEOUT, StoreFiles, read_regular
+from .files import (
+    DEFAULT_BACKUPS,
+    DEFAULT_LOCK_TIMEOUT,
+    StoreFiles,
+    orphan_tables_problem,
+    read_regular,
+)
 from .layout import (
     Doc,
     LazyTables,
@@ -86,6 +92,13 @@ class Store(StoreFiles):
                 self.path,
                 "the store file is missing but its backups are here; "
                 "'aghtrack doctor --restore' brings back the last good one",
+            ) from None
+        orphans = self.orphan_table_files()
+        if orphans:
+            # The same, with no backup yet (after the first import there is none): the tables
+            # are the record, and the next write would remove them as named by no header.
+            raise CorruptStore(
+                self.path, orphan_tables_problem(self.tables_path, orphans)
             ) from None
         return Snapshot(LazyTables(empty_tables(), None), missing=True)
 

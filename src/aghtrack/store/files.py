@@ -75,6 +75,9 @@ class StoreFiles:
             return True
         if real == self.tables_path or real.parent == self.tables_path:
             return True
+        share = self.path.with_name(self.path.name + ".share")
+        if real == share or share in real.parents:
+            return True
         try:
             target = os.stat(path)
         except OSError:
@@ -93,6 +96,11 @@ class StoreFiles:
         name, folder = self.path.name, self.path.parent
         besides = [folder / other for other in _names_in(folder) if own_name(other, name)]
         return besides + self.table_files()
+
+    def orphan_table_files(self) -> list[str]:
+        """The table files in the tables folder (temp files aside): with no store file and
+        no backup, they are all that is left of a record whose store file went missing."""
+        return [n for n in _names_in(self.tables_path) if not _is_temp(n, ".")]
 
     def table_files(self) -> list[Path]:
         """Every file in the tables folder, temp files included."""
@@ -207,6 +215,13 @@ class StoreFiles:
             if rotate:
                 self._rotate_backups()
 
+        with contextlib.suppress(OSError):
+            if not os.stat(self.path).st_mode & 0o222:
+                raise StoreWriteFailed(
+                    self.path,
+                    "the store file is read-only (no one may write to it), so nothing was "
+                    "changed; make it writable (e.g. 'chmod u+w') to change the record",
+                )
         added: list[Path] = []
         try:
             self._remove_stale_temp_files()
@@ -316,6 +331,14 @@ class StoreFiles:
         for leftover in self.leftover_temp_files():
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def orphan_tables_problem(folder: Path, names: list[str]) -> str:
+    return (
+        f"the store file is missing but its tables folder {folder.name} holds "
+        f"{len(names)} table file{'' if len(names) == 1 else 's'} of a record; put the store "
+        "file back (or restore a backup with 'aghtrack doctor --restore'); nothing was changed"
+    )
 
 
 def _names_in(folder: Path) -> list[str]:
@@ -638,23 +661,62 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputRefused(f"--output {path} is a folder; give a file name inside it.")
-    if (mode is not None and not stat.S_ISREG(mode)) or str(given).startswith(("/dev/", "/proc/")):
+    if mode is not None and not stat.S_ISREG(mode):
         _write_into(given, data)
         return given
+    # Every check is made on the real path, whatever link or /proc path leads there.
     real = Path(os.path.realpath(given))
-    if mode is not None and _is_a_store(real):
+    other = _part_of_a_store(real, exists=mode is not None)
+    if other:
+        raise OutputRefused(f"--output {path} {other}; a report never replaces it.")
+    if mode is not None and not mode & 0o222:
         raise OutputRefused(
-            f"--output {path} holds an aghtrack store; a report never replaces one."
+            f"--output {path} is read-only; make it writable or choose another name."
         )
+    if _names_an_open_file(str(given)):
+        # /dev/stdout and the like sent to a file by the shell: written into as ``>`` does.
+        _write_into(given, data, truncate=True)
+        return given
     replace_atomically(real, data)
     return real
 
 
-def _write_into(path: Path, data: bytes) -> None:
+def _names_an_open_file(name: str) -> bool:
+    """Whether ``name`` reaches a file through one of a process's open descriptors
+    (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``): output the shell sent to a file."""
+    parts = name.split("/")
+    return name.startswith(("/dev/stdout", "/dev/stderr", "/dev/fd/")) or (
+        len(parts) >= 5 and parts[:2] == ["", "proc"] and parts[3] == "fd"
+    )
+
+
+def _part_of_a_store(real: Path, *, exists: bool) -> str:
+    """What ``real`` is of some aghtrack store (said after "--output PATH"), or "": a store
+    or backup (by its bytes), a file of a store's tables folder, the lock or counters beside
+    a store, or a store's share (the git folder ``sync`` keeps beside it) or a file in it."""
+    if exists and _is_a_store(real):
+        return "holds an aghtrack store"
+    if real.parent.name.endswith(TABLES_SUFFIX):
+        return "is in an aghtrack store's tables folder"
+    for suffix in (".lock", ".counters", ".share"):
+        if real.name.endswith(suffix):
+            base = real.with_name(real.name.removesuffix(suffix))
+            if base.exists() or tables_folder(base).exists():
+                return f"is one of the files of the aghtrack store {base.name}"
+    for folder in real.parents:
+        if folder.name.endswith(".share") and (folder / ".git").exists():
+            base = folder.with_name(folder.name.removesuffix(".share"))
+            if base.exists() or tables_folder(base).exists():
+                return f"is in the folder where the aghtrack store {base.name} is shared"
+    return ""
+
+
+def _write_into(path: Path, data: bytes, *, truncate: bool = False) -> None:
     """Write into a pipe or device as a shell's ``>`` would, except that a pipe nobody reads
-    from is an error at once rather than a hang."""
+    from is an error at once rather than a hang (``truncate``: a file, emptied first)."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | (os.O_TRUNC if truncate else 0)
     try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, flags)
     except OSError as e:
         if e.errno == errno.ENXIO:
             raise OSError(e.errno, "no program is reading from that pipe") from None

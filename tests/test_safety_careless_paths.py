@@ -553,3 +553,23 @@ def test_a_wide_enough_terminal_still_gets_the_table(tmp_path: Path) -> None:
     ok(run_cli(path, "add-action", "Hold a roundtable", "-m", "9"))
     out = ok(run_cli(path, "list", env=cli_env(path, COLUMNS="60"))).stdout
     assert out.startswith("┏") and "Hold a roundtable" in out
+
+
+def test_a_store_inside_another_store_s_folders_is_refused(recorded: Path) -> None:
+    share = recorded.with_name(recorded.name + ".share")
+    share.mkdir()
+    before = _snapshot(recorded.parent)
+    for inner in (recorded.with_name(recorded.name + ".tables") / "inner.json",
+                  share / "inner.json"):  # fmt: skip
+        done = run_cli(inner, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06")
+        _one_line_error(done, 2, "which aghtrack keeps for a store's own files")
+    assert _snapshot(recorded.parent) == before
+
+
+def test_a_json_file_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> None:
+    seed = Path(__file__).parents[1] / "data" / "bali-process-ahg.json"
+    marked = tmp_path / "notepad.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + seed.read_bytes())
+    store = tmp_path / "store.json"
+    ok(run_cli(store, "import", str(marked)))
+    assert "9.3" in ok(run_cli(store, "show", "9.3")).stdout

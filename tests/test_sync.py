@@ -4,8 +4,10 @@ and a HOME with no ~/.gitconfig (so no git identity: aghtrack must name the auth
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,7 +164,7 @@ def test_undo_stops_at_a_sync(two: tuple[Office, Office, Path]) -> None:
     assert "Undid" in rso.run("undo").stdout
     refused = rso.run("undo", ok=False)
     assert refused.returncode == 1
-    assert "already shared by 'aghtrack sync'" in refused.stderr
+    assert "already taken into the shared record by 'aghtrack sync'" in refused.stderr
     assert len(refused.stderr.splitlines()) == 1
     assert "shared" in rso.run("show", "9.3").stdout
 
@@ -448,3 +450,69 @@ def test_a_file_where_the_share_belongs_is_one_line(
         done = rso.run(*args, ok=False)
         assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
         assert "is in the way" in done.stderr
+
+
+def test_a_sync_killed_during_its_push_still_stops_undo(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    """Ctrl-C or a closed laptop on a slow network: the change may already be on its way."""
+    rso, ind, remote = two
+    started = tmp_path / "push-started"
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\ntouch '{started}'\nsleep 60\n")
+    hook.chmod(0o755)
+    rso.run("note", "9.3", "on its way")
+    slow = subprocess.Popen([sys.executable, "-m", "aghtrack", "sync"], env=rso.env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    try:
+        for _ in range(600):
+            if started.exists():
+                break
+            time.sleep(0.05)
+        assert started.exists()
+    finally:
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait()
+    refused = rso.run("undo", ok=False)
+    assert refused.returncode == 1
+    assert "already taken into the shared record" in refused.stderr
+    hook.unlink()
+    rso.run("sync")
+    ind.run("sync")
+    assert "on its way" in ind.run("show", "9.3").stdout
+    assert rso.export() == ind.export()
+
+
+def test_a_shared_record_in_a_newer_form_is_refused(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, _, remote = two
+    work = tmp_path / "newer"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env |= {"GIT_COMMITTER_EMAIL": "x@y", "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
+    )
+    (work / "aghtrack-record.json").write_text('{"format": "aghtrack-record", "version": 99}\n')
+    subprocess.run(["git", "commit", "-qam", "newer"], cwd=work, env=env, check=True)
+    subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+    record = rso.export()
+    refused = rso.run("sync", ok=False)
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
+    assert "in a newer form (version 99); upgrade aghtrack" in refused.stderr
+    assert rso.export() == record
+
+
+def test_a_plain_git_pull_in_the_share_knows_where_from(two: tuple[Office, Office, Path]) -> None:
+    rso, ind, _ = two
+    rso.run("note", "9.3", "pulled by hand")
+    rso.run("sync")
+    share = Path(str(ind.store) + ".share")
+    env = {**ind.env, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env["GIT_COMMITTER_EMAIL"] = "x@y"
+    subprocess.run(["git", "pull", "-q", "--no-rebase"], cwd=share, env=env, check=True)
+    assert "pulled by hand" in (share / "commitments" / "9" / "0.jsonl").read_text()
+    ind.run("sync")
+    assert "pulled by hand" in ind.run("show", "9.3").stdout

@@ -119,6 +119,9 @@ class GitShare:
         driver = f"{shlex.quote(sys.executable)} -m aghtrack merge-driver %O %A %B %P"
         self.run("config", f"merge.{DRIVER}.name", "aghtrack record merge")
         self.run("config", f"merge.{DRIVER}.driver", driver)
+        # And a plain ``git pull`` in the share knows where from.
+        self.run("config", f"branch.{BRANCH}.remote", REMOTE)
+        self.run("config", f"branch.{BRANCH}.merge", f"refs/heads/{BRANCH}")
 
     def set_remote(self, url: str) -> None:
         if self.run("remote", "get-url", REMOTE, check=False).returncode == 0:

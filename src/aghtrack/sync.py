@@ -213,8 +213,18 @@ class Sharing:
         empty = snapshot.missing or not snapshot.docs(MEETINGS)
         written, stale, sent, meetings = self._export(snapshot, state, write=True)
         paths = written + self._normalise(meetings)
+        marked = False
         if self.git.commit(paths, f"aghtrack: {_changes(sent)} by {self.actor}"):
             state.unsent += sent
+            # From here these changes are on their way to the other offices: undo must stop
+            # here now, not after the exchange, which a kill or Ctrl-C on a slow network can
+            # cut short after the push.
+            with self.store.transaction(
+                at=self.now(), actor=self.actor, command="sync", lock_held=True
+            ) as tx:
+                tx.mark()
+                tx.summary = f"Synced with the shared record: {_changes(sent)} taken in to send"
+            marked = True
         failure: SyncFailed | None = None
         try:
             report.started = self._exchange(empty, moved=moved_from is not None)
@@ -230,7 +240,9 @@ class Sharing:
             if moved_from is not None:
                 self.git.set_remote(moved_from)  # the record stays shared where it was
             failure = e
-        report.received, report.renumbered = self._import(state, stale, mark=sent > 0)
+        report.received, report.renumbered = self._import(
+            state, stale, mark=sent > 0 and not marked
+        )
         if failure is not None:
             raise failure
         return report
@@ -266,11 +278,7 @@ class Sharing:
                 self.git.fetch()
                 theirs = self.git.remote_head()
                 assert theirs is not None
-                if not self.git.has_file(theirs, MARKER_FILE):
-                    raise SyncFailed(
-                        f"{self.git.remote_url()} is not a shared aghtrack record "
-                        "(it has no aghtrack-record.json); nothing was sent or received"
-                    )
+                self._check_marker(theirs)
                 before = self.git.head()
                 if moved and before is not None and not self.git.related(before, theirs):
                     raise SyncFailed(
@@ -308,6 +316,30 @@ class Sharing:
             f"others kept pushing while this sync ran ({PUSH_ATTEMPTS} tries); "
             "run 'aghtrack sync' again"
         )
+
+    def _check_marker(self, theirs: str) -> None:
+        """The shared repository must say it holds an aghtrack record this aghtrack reads."""
+        marker = self.git.blobs(theirs, [MARKER_FILE]).get(MARKER_FILE)
+        if marker is None:
+            raise SyncFailed(
+                f"{self.git.remote_url()} is not a shared aghtrack record "
+                "(it has no aghtrack-record.json); nothing was sent or received"
+            )
+        try:
+            version = orjson.loads(marker).get("version")
+        except (orjson.JSONDecodeError, AttributeError):
+            version = None
+        if version != 1:
+            newer = type(version) is int and version > 1
+            raise SyncFailed(
+                f"{self.git.remote_url()} holds a shared record "
+                + (
+                    f"in a newer form (version {version}); upgrade aghtrack to share it"
+                    if newer
+                    else "whose aghtrack-record.json is damaged; put it right there"
+                )
+                + "; nothing was sent or received"
+            )
 
     def _check_incoming(self, ours: str | None, theirs: str) -> None:
         """Refuse, before anything is merged, a shared record holding a line a command could

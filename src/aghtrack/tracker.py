@@ -499,8 +499,8 @@ class Tracker:
             )
             if newest is not None and newest.get("command") == "sync":
                 raise AlreadyShared(
-                    "Nothing to undo: the last change was already shared by 'aghtrack sync' "
-                    f"({newest.get('at')}); record a new change instead."
+                    "Nothing to undo: the last change was already taken into the shared record "
+                    f"by 'aghtrack sync' ({newest.get('at')}); record a new change instead."
                 )
             entry = tx.undo_last()
             tx.summary = f"Undid #{entry.seq} ({entry.command}): {entry.summary}"

@@ -582,7 +582,9 @@ def _write(
 
 def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
     try:
-        document = orjson.loads(raw)
+        # A file saved by Windows Notepad starts with a byte order mark; the CSV reader
+        # takes it too.
+        document = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as e:
         raise problems.fatal(f"not valid JSON ({e})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:

@@ -554,6 +554,12 @@ def real_store_path(path: Path) -> Path:
         raise StoreError(real, f"cannot reach the store ({e.strerror or e})") from None
     if mode is not None and not stat.S_ISREG(mode):
         raise BadInput(f"{path} is {file_kind(mode)}, not a store file; give --db a file's path.")
+    inside = _store_folder_around(real)
+    if inside:
+        raise BadInput(
+            f"{path} is inside {inside}, which aghtrack keeps for a store's own files; "
+            "give --db the store file itself, or a path in another folder."
+        )
     for parent in real.parents:
         if parent.exists():
             if not parent.is_dir():
@@ -562,6 +568,18 @@ def real_store_path(path: Path) -> Path:
                 )
             break
     return real
+
+
+def _store_folder_around(real: Path) -> str:
+    """The name of the store folder (tables or share) holding ``real``, or "": a store made
+    in there would have its files removed by the other store's next write."""
+    for folder in real.parents:
+        if folder.name.endswith((TABLES_SUFFIX, ".share")):
+            stem = folder.name.rsplit(".", 1)[0]
+            if stem and folder.with_name(stem).is_file():
+                base = folder.with_name(stem)
+                return f"{folder.name} (of the store {base.name})"
+    return ""
 
 
 def read_regular(path: Path, *, limit: int | None = None) -> bytes:

@@ -267,3 +267,53 @@ def test_hostile_text_is_shown_escaped_in_the_table(meeting9: Tracker, cli: Cli)
     result = cli("draft", "-", "-m", "9", input="• Members agreed to act \x1b[31mnow.\n")
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\\x1b" in result.stdout
+
+
+def test_a_damaged_pdf_is_one_line(tmp_path: Path) -> None:
+    """A real process: pytest's own log capture would hide what pypdf logs to stderr."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    env = {**os.environ, "AGHTRACK_DB": str(tmp_path / "store.json"), "AGHTRACK_USER": "rso"}
+    run = [sys.executable, "-m", "aghtrack"]
+    subprocess.run([*run, "import", str(DATA)], env=env, check=True, capture_output=True)
+    done = subprocess.run([*run, "draft", str(path), "-m", "9"], env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot read this PDF" in done.stderr, done.stderr
+
+
+def test_a_docx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+    meeting9: Tracker, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aghtrack.draft import read
+
+    monkeypatch.setattr(read, "MAX_UNPACKED", 1000)
+    result = cli("draft", str(_docx(tmp_path / "statement.docx")), "-m", "9")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "unpacks to" in result.stderr
+
+
+def test_long_runs_of_capitals_do_not_stall_the_draft(tmp_path: Path) -> None:
+    """PDF text without spaces, or codes: a pattern of repeated capitalised words over the
+    whole statement took minutes on this (~30 s for 30 such paragraphs)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "capitals.txt"
+    path.write_text(
+        ("A" * 1000 + "\n\n")
+        * 100
+        + "Members agreed that the Regional Support Office (RSO) and the Jakarta Centre for "
+        "Law Enforcement Cooperation (JCLEC) will hold a workshop in 2016.\n"
+    )
+    store = tmp_path / "store.json"
+    env = {**os.environ, "AGHTRACK_DB": str(store), "AGHTRACK_USER": "rso"}
+    run = [sys.executable, "-m", "aghtrack"]
+    subprocess.run([*run, "import", str(DATA)], env=env, check=True, capture_output=True)
+    done = subprocess.run([*run, "draft", str(path), "-m", "9", "-f", "csv"], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "RSO; JCLEC" in done.stdout

@@ -10,7 +10,7 @@ of bodies ("the Working Group on Trafficking in Persons", "the Executive Secreta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 #: The membership acting as a whole is recorded as this owner.
 MEMBERS = "Members"
@@ -58,9 +58,12 @@ _TITLED_BODY = re.compile(
     rf"^(?:The\s+|the\s+)?(?:{_WORD}\s+){{0,3}}?(?:{_BODY})\s+(?:on|of|for|against|to)\b"
 )
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")
-_DEFINITION = re.compile(
-    rf"((?:{_WORD}\s+(?:{_CONNECTOR}\s+)*)+{_WORD})\s*\(([A-Z][A-Za-z&]{{1,9}})\)"
-)
+#: A short form in brackets ("(JCLEC)"); the words before it say what it stands for.
+_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
+_WORD_ONLY = re.compile(_WORD)
+_CONNECTOR_ONLY = re.compile(_CONNECTOR)
+#: The most words before a short form read as its long form.
+_LONG_FORM_WORDS = 30
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 #: Said of the membership acting together; a statement's "we" or "the meeting" is them too.
@@ -142,8 +145,8 @@ class Parties:
         for name in known:
             self._canonical[name.casefold()] = name
         self.abbreviations: dict[str, str] = {}
-        for m in _DEFINITION.finditer(statement):
-            long, short = _shortest_long_form(m[1], m[2]), m[2]
+        for long_form, short in _definitions(statement):
+            long = _shortest_long_form(long_form, short)
             if long:
                 canonical = self._canonical.get(short.casefold(), short)
                 self._canonical[long.casefold()] = canonical
@@ -219,6 +222,26 @@ class Parties:
 
 def _strip_article(name: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", name.strip())
+
+
+def _definitions(statement: str) -> Iterator[tuple[str, str]]:
+    """Each short form the statement defines ("... Cooperation (JCLEC)") with the run of
+    capitalised words (and connectors between them) just before it. Read word by word back
+    from the bracket, not by one pattern over the statement: a pattern of repeated words
+    backtracks without end on a long run of capitals (PDF text without spaces, a code)."""
+    for m in _SHORT_FORM.finditer(statement):
+        before = statement[max(0, m.start() - 40 * _LONG_FORM_WORDS) : m.start()]
+        run: list[str] = []
+        words = before.split()[-_LONG_FORM_WORDS:]
+        for word in reversed(words):
+            if _WORD_ONLY.fullmatch(word) or (run and _CONNECTOR_ONLY.fullmatch(word)):
+                run.append(word)
+            else:
+                break
+        while run and not _WORD_ONLY.fullmatch(run[-1]):
+            run.pop()  # a long form starts with a word, not a connector
+        if run:
+            yield " ".join(reversed(run)), m[1]
 
 
 def _shortest_long_form(long: str, short: str) -> str:

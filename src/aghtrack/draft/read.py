@@ -26,6 +26,8 @@ from ..errors import UnreadableStatement
 #: The largest statement read (20 MB). A statement is a few pages; a file ten thousand times
 #: that is a mistake (a video, a disk image), and /dev/zero on stdin must not be read forever.
 MAX_BYTES = 20 * 1024 * 1024
+#: The most a .docx may unpack to (the sizes its archive declares, which the reader enforces).
+MAX_UNPACKED = 5 * MAX_BYTES
 
 Style = Literal["heading", "bullet", "number", "letter", "roman", "para"]
 
@@ -395,6 +397,14 @@ def _docx_blocks(raw: bytes, name: str) -> list[Block]:
                 raise UnreadableStatement(
                     f"{name}: a ZIP archive but not a Word .docx file; nothing to draft from."
                 )
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:
+                # A few compressed KB can unpack to gigabytes (a "zip bomb"): the reader
+                # would hold all of it, for minutes, before the first paragraph.
+                raise UnreadableStatement(
+                    f"{name}: unpacks to {unpacked:,} bytes, more than a statement's "
+                    f"{MAX_UNPACKED:,}; save the statement's text as .docx, PDF or text again."
+                )
     except zipfile.BadZipFile:
         raise UnreadableStatement(f"{name}: a damaged ZIP or .docx file.") from None
     try:
@@ -525,8 +535,13 @@ def _docx_numbering(document: object, qn: object) -> dict[tuple[str, int], tuple
 
 def _pdf_blocks(raw: bytes, name: str) -> list[Block]:
     try:
+        import logging
+
         from pypdf import PdfReader
 
+        # pypdf logs what it finds wrong ("EOF marker not found") to stderr as well as raising;
+        # the one line below says it.
+        logging.getLogger("pypdf").setLevel(logging.CRITICAL)
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             reader.decrypt("")

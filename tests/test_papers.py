@@ -309,12 +309,40 @@ def test_xlsx_export_reimports_losslessly(
     )
     review.add_note("9.6", "note \x07 with bell", on=date(2016, 1, 2), by="")
     review.delete("9.5")
+    # Edits name the value they replaced ("over"), which a merge needs to tell concurrent
+    # edits from later ones.
+    review.update_commitment("9.6", text="First wording", on=date(2016, 1, 3))
+    review.update_commitment("9.6", text="Second wording", on=date(2016, 1, 4))
     original = cli("export").stdout
+    assert '"over"' in original
     target = _write(cli, tmp_path, "xlsx", "export")
     monkeypatch.setenv("AGHTRACK_DB", str(tmp_path / "empty" / "store.json"))
     result = cli("import", str(target))
     assert result.exit_code == 0, result.stderr
     assert cli("export").stdout == original
+
+
+def test_a_text_longer_than_an_excel_cell_is_never_cut_silently(
+    review: Tracker, cli: Cli, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    long_text = " ".join(f"word{n}" for n in range(8000))  # ~70,000 characters
+    ref = review.add_commitment(meeting="9", text=long_text).ref
+    # The record's Excel form must read back exactly: it is refused, naming the commitment.
+    target = tmp_path / "record.xlsx"
+    refused = cli("export", "--format", "xlsx", "--output", str(target))
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert f"({ref}) holds a text of" in refused.stderr and "JSON" in refused.stderr
+    assert not target.exists()
+    # A paper is for reading: the cell says where it was cut.
+    paper = _write(cli, tmp_path, "xlsx", "list", "--meeting", "9", "--all")
+    cells = [c.value for row in load_workbook(paper).active.iter_rows() for c in row]
+    cut = [v for v in cells if isinstance(v, str) and v.startswith("word0 word1")]
+    assert len(cut) == 1 and len(cut[0]) == 32_767
+    assert cut[0].endswith(
+        "[... cut here: an Excel cell holds at most 32,767 characters; aghtrack has it all]"
+    )
 
 
 def test_xlsx_import_rejects_a_workbook_that_is_not_an_export(cli: Cli, tmp_path: Path) -> None:

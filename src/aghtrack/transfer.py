@@ -213,6 +213,7 @@ XLSX_EVENT_COLUMNS = (
     "estimated",
     "evidence",
     "set",
+    "over",
 )
 _XLSX_LISTS = frozenset({"chairs", "attendees", "observers", "owners", "support", "tags"})
 #: A cell of the Excel form: text, a whole number, a date, or empty.
@@ -276,8 +277,7 @@ def xlsx_sheets(record: Record) -> list[tuple[str, tuple[str, ...], list[list[Xl
 
 def _xlsx_event(c: Commitment, e: Event) -> list[XlsxCell]:
     d = event_to_dict(e)
-    evidence = d.get("evidence")
-    changes = d.get("set")
+    evidence, changes, over = d.get("evidence"), d.get("set"), d.get("over")
     return [
         c.ref,
         c.id,
@@ -293,6 +293,7 @@ def _xlsx_event(c: Commitment, e: Event) -> list[XlsxCell]:
         d.get("estimated"),
         orjson.dumps(evidence).decode() if evidence is not None else None,
         orjson.dumps(changes).decode() if changes is not None else None,
+        orjson.dumps(over).decode() if over else None,
     ]
 
 
@@ -311,7 +312,7 @@ def _event_from_xlsx(cells: dict[str, Any]) -> dict[str, Any]:
     if d["op"] == "note":
         d["text"] = cells.get("text") or ""
         d["author"] = cells.get("author") or ""
-    for key in ("evidence", "set"):
+    for key in ("evidence", "set", "over"):  # (an export before "over" has no such column)
         if cells.get(key) is not None:
             try:
                 d[key] = orjson.loads(cells[key])

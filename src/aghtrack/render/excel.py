@@ -21,6 +21,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..errors import BadInput
 from ..model import Status
 from . import visible
 from .present import (
@@ -71,6 +72,11 @@ _STATUS_RULES = (
 )
 
 
+#: The most characters an Excel cell holds (Excel, and openpyxl writing for it, cut the rest).
+CELL_LIMIT = 32_767
+_CUT = " [... cut here: an Excel cell holds at most 32,767 characters; aghtrack has it all]"
+
+
 def _text(value: str) -> str:
     return visible(value)
 
@@ -84,7 +90,10 @@ def _write(
 ) -> None:
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = text(value)
+        shown = text(value)
+        if len(shown) > CELL_LIMIT:  # a paper: said where, rather than cut silently
+            shown = shown[: CELL_LIMIT - len(_CUT)] + _CUT
+        cell.value = shown
         cell.data_type = "s"  # a string, even when it begins with "=": never a formula
     elif isinstance(value, date):
         cell.value = value
@@ -291,11 +300,22 @@ def record_xlsx(record: Record) -> bytes:
     """``export --format xlsx``: the whole record, which ``import`` reads back exactly."""
     from ..transfer import xlsx_escape, xlsx_sheets
 
+    sheets = xlsx_sheets(record)
+    for name, columns, rows in sheets:
+        for n, row in enumerate(rows, 2):
+            for column, value in zip(columns, row, strict=True):
+                if isinstance(value, str) and len(xlsx_escape(value)) > CELL_LIMIT:
+                    raise BadInput(
+                        f"{name} row {n} ({row[0]}) holds a {column} of {len(value):,} "
+                        f"characters, more than an Excel cell holds ({CELL_LIMIT:,}): the "
+                        "Excel form would lose its end, so nothing was written; export the "
+                        "record as JSON (the default) or CSV"
+                    )
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
-    for name, columns, rows in xlsx_sheets(record):
+    for name, columns, rows in sheets:
         ws = book.create_sheet(name)
         status = "status" if "status" in columns else None
         _table_sheet(ws, columns, rows, text=xlsx_escape, status_column=status)

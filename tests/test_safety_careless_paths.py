@@ -547,6 +547,24 @@ def test_a_narrow_terminal_lists_records_as_blocks_never_as_borders(
         ]
 
 
+def test_a_text_of_many_lines_cannot_pass_for_another_block(tmp_path: Path) -> None:
+    """In blocks, a text's own lines go deeper than the fields, so no line of it can forge
+    the head of another commitment or a field of this one."""
+    path = tmp_path / "store.json"
+    ok(run_cli(path, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06"))
+    forged = "Real text\n9.99  done\n  Owners: Australia\n  Due: 2015"
+    ok(run_cli(path, "add-action", forged, "-m", "9", "-o", "Members"))
+    ok(run_cli(path, "note", "9.1", "Note\n9.98  done", "--on", "2015-06-01"))
+    ok(run_cli(path, "meeting", "add", "10", "--title", "Tenth", "--date", "2016-01-01"))
+    for command in (["list"], ["review", "10"]):
+        out = ok(run_cli(path, *command, env=cli_env(path, COLUMNS="40"))).stdout
+        lines = out.splitlines()
+        heads = [line for line in lines if line and not line.startswith(" ")]
+        assert not any(h.startswith(("9.99", "9.98")) for h in heads), out
+        assert [line.strip() for line in lines if "Owners:" in line].count("Owners: Members") == 1
+        assert "    9.99  done" in lines and "      Owners: Australia" in lines
+
+
 def test_a_wide_enough_terminal_still_gets_the_table(tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     ok(run_cli(path, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06"))

@@ -69,14 +69,19 @@ def too_narrow(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: 
 
 
 def blocks(records: Sequence[Sequence[tuple[str, str]]]) -> str:
-    """Records one after another, each a head line then its labelled fields indented, with no
-    layout to squeeze: what a terminal too narrow for a table gets (it wraps long lines
-    itself). Cells must already be safe (``render.visible``)."""
+    """Records one after another, each a head line then its labelled fields indented (and the
+    further lines of a field deeper still), with no layout to squeeze: what a terminal too
+    narrow for a table gets (it wraps long lines itself). Cells must already be safe
+    (``render.visible``)."""
     out: list[str] = []
     for record in records:
         (_, head), *fields = record
-        out.append(head)
-        out.extend(f"  {label}: {value}" if label else f"  {value}" for label, value in fields)
+        out.append(head.replace("\n", " "))
+        for label, value in fields:
+            # The lines of a text of many lines go deeper than the fields: a text's own line
+            # must never pass for the next commitment's head or for a field of this one.
+            value = value.replace("\n", "\n    ")
+            out.append(f"  {label}: {value}" if label else f"  {value}")
     return "\n".join(out) + "\n"
 
 

@@ -227,6 +227,46 @@ def test_a_real_terminal_with_forced_colour_gets_only_richs_own_styling(tmp_path
     )
 
 
+def _on_a_terminal(path: Path, *args: str) -> str:
+    """stdout of ``aghtrack ARGS`` written to a pseudo-terminal, as an officer sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, other = pty.openpty()
+    done = subprocess.Popen([sys.executable, "-m", "aghtrack", *args], env=cli_env(path),
+                            stdout=other, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)  # fmt: skip
+    os.close(other)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the other end closed (Linux says EIO)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert done.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_machine_formats_on_a_terminal_cannot_drive_it_and_stay_exact_in_a_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.json"
+    ok(run_cli(path, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06"))
+    hostile = "\x1b[2J\x1b[HCLEARED \x1b]0;TITLE\x07 \u202eLTR"
+    ok(run_cli(path, "add-action", "--meeting", "9", "--owner", "Members", "--", hostile))
+    for fmt in ("csv", "json", "md"):
+        shown = _on_a_terminal(path, "list", "--format", fmt)
+        assert not UNSAFE.search(shown.replace("\r\n", "\n")), (fmt, shown)
+        assert "CLEARED" in shown and ("x1b" in shown or "u001b" in shown), (fmt, shown)
+    piped = ok(run_cli(path, "list", "--format", "csv")).stdout
+    assert next(csv.DictReader(io.StringIO(piped)))["text"] == hostile
+
+
 #: What a spreadsheet evaluates, as the pattern ``csv_cell`` was first written with.
 _FORMULA = re.compile("'*[=+\\-@\t\r]")
 

@@ -341,8 +341,15 @@ def history_json(entries: Sequence[HistoryEntry]) -> str:
 
 
 def write_raw(payload: str) -> None:
-    """Machine output (JSON, CSV, Markdown) goes out exactly; it was escaped for its format."""
-    sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+    """Machine output (JSON, CSV, Markdown) goes out exactly, to a file or a pipe: it was
+    escaped for its format. On a terminal, where a CSV cell's escape sequence would clear the
+    screen or retitle the window, what would drive the terminal is shown as escapes, as every
+    table shows it."""
+    text = payload if payload.endswith("\n") else payload + "\n"
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is not None and isatty():
+        text = visible(text)
+    sys.stdout.write(text)
 
 
 def message(text: str) -> None:

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len as rich_cell_len
 from rich.console import Console
@@ -435,12 +435,18 @@ _OWNERS = ["China", "Afghanistan", "Papua New Guinea, IOM", "Regional Support Of
     ),
     width=st.integers(70, 200),
 )
+@example(
+    rows=[("4.1", "Pilot a joint project on regional cooperation with the support of members",
+           "Papua New Guinea, IOM", "early 2015", "in-progress (overdue)")],
+    width=80,
+)  # fmt: skip
 def test_the_review_table_keeps_due_dates_and_status_words_whole(
     rows: list[tuple[str, str, str, str, str]], width: int
 ) -> None:
     """At 80 columns the review paper used to print "2016-0" over "4-26" (and at any width
-    "2016-04-2" over "6"): the short words of the narrow columns are kept whole, the text
-    columns give up the room, and the table still fits."""
+    "2016-04-2" over "6"), then "early" over "2016": a due date is kept whole and the short
+    words of the other narrow columns too, the text columns give up the room, and the table
+    still fits."""
     from aghtrack.render.review import OPEN_COLUMNS
 
     out = plain.table(OPEN_COLUMNS, rows, width, rules=True)
@@ -454,10 +460,11 @@ def test_the_review_table_keeps_due_dates_and_status_words_whole(
     laid_out = [row for row in cells if row]
     assert len(laid_out) == len(rows)
     for (_, _, _, due, status), lines in zip(rows, laid_out, strict=True):
-        for cell, column in ((due, 3), (status, 4)):
-            # Wrapped at spaces if at all: the lines are the cell's words, in order.
-            parts = [line[column] for line in lines if line[column]]
-            assert [w for part in parts for w in part.split()] == cell.split(), out
+        # A due date is one value: on one line ("late 2015" over two reads as two values).
+        assert [line[3] for line in lines if line[3]] == [due], out
+        # A status wraps at its space if at all: the lines are its words, in order.
+        parts = [line[4] for line in lines if line[4]]
+        assert [w for part in parts for w in part.split()] == status.split(), out
 
 
 def test_a_narrow_column_keeps_its_longest_word_and_the_text_column_gives_way() -> None:

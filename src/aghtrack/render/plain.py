@@ -227,6 +227,12 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
     cells = _by_column(columns, rows)
     floor = {i: _longest_word([columns[i].header, *cells[i]]) for i in flexible}
     floor = {i: min(n, natural[i]) if n <= KEPT_WORD else 1 for i, n in floor.items()}
+    for i in flexible:
+        # A column made for short texts (a due date: its widest is no more than a kept
+        # word) keeps each whole: "late 2015" over two lines reads as two values.
+        limit = columns[i].max_width
+        if limit is not None and limit <= KEPT_WORD:
+            floor[i] = natural[i]
     while sum(floor.values()) > left // 2 and max(floor.values()) > 1:
         i = max((i for i in floor if floor[i] > 1), key=lambda i: (columns[i].ratio, floor[i]))
         floor[i] = 1

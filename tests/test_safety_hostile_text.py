@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from aghtrack.cli import app
 from aghtrack.model import Meeting
-from aghtrack.render import csv_cell, visible
+from aghtrack.render import csv_cell, md_cell, visible
 from aghtrack.store import Store
 from aghtrack.tracker import Tracker
 
@@ -161,6 +161,17 @@ def test_markdown_escapes_markup_and_shows_controls() -> None:
     assert code == 0 and not UNSAFE.search(out)
     assert "<script>" not in out and "\\<script\\>" in out
     assert len(out.splitlines()) == 2 + len(HOSTILE)  # a newline in text never breaks a row
+
+
+@pytest.mark.parametrize(
+    "text", ["AT&amp;T paid &lt;b&gt; 5 &copy; x", "&#x41; &#65; & plain", "*a* `b` [c](d) <e>"]
+)
+def test_a_markdown_cell_renders_as_the_text_it_holds(text: str) -> None:
+    """What a CommonMark renderer shows of the cell is the recorded text, entities included."""
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt().render(md_cell(text))
+    assert html.unescape(re.sub(r"</?p>", "", rendered)).strip() == text
 
 
 def test_html_report_escapes_everything(hostile_store: Tracker) -> None:

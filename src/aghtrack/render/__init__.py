@@ -490,7 +490,7 @@ def csv_cell(value: str) -> str:
 @cache
 def _md_special() -> re.Pattern[str]:
     """Compiled for the first Markdown cell: every other command is spared it."""
-    return re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+    return re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
 def md_cell(value: str) -> str:

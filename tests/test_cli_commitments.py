@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from aghtrack.tracker import Tracker
-
 from .conftest import Cli
 
 
@@ -497,20 +495,3 @@ def test_text_with_undecodable_bytes_is_refused_not_a_traceback(
         result = record(*args)
         assert result.exit_code == 2 and "not UTF-8" in result.stderr
     assert store_path.read_bytes() == before
-
-
-@pytest.mark.parametrize("invisible", ["\u200b", "\u200b\u200d ", "\u2060\ufeff", "\u202e"])
-def test_a_text_of_only_invisible_characters_is_as_empty_as_a_blank_one(
-    meeting9: Tracker, cli: Cli, invisible: str
-) -> None:
-    assert cli("add-action", "-m", "9", "--", "Visible").exit_code == 0
-    for args in (
-        ("add-action", "-m", "9", "--", invisible),
-        ("note", "9.1", "--", invisible),
-        ("update", "9.1", "--text", invisible),
-        ("done", "9.1", "--evidence", invisible),
-    ):
-        result = cli(*args)
-        assert result.exit_code == 2, (args, result.stdout)
-        assert "shows nothing (only invisible characters)" in result.stderr
-    assert cli("add-action", "-m", "9", "--", f"Visible{invisible}").exit_code == 0

@@ -190,18 +190,6 @@ def require_text(raw: str, what: str = "text") -> str:
     return unicode_text(raw, what)
 
 
-def require_visible_text(raw: str, what: str = "text") -> str:
-    """``require_text`` for what a person enters now: a text of nothing but invisible
-    characters (a zero-width space pasted alone) is as empty as a blank one. (Read back from
-    the store, text is only ``require_text``'s: a record already holding one stays readable.)"""
-    text = require_text(raw, what)
-    if not text.isprintable() and all(ch.isspace() or _invisible(ch) for ch in text):
-        raise EmptyText(
-            f"The {what} shows nothing (only invisible characters); write what was agreed."
-        )
-    return text
-
-
 def normalise_name(raw: str, what: str = "name") -> str:
     """One spelling per name: Unicode NFC, invisible format characters (zero-width joiners,
     word joiners, bidi marks, tag characters: category Cf) and other controls removed, and

@@ -43,7 +43,7 @@ from .model import (
     new_id,
     normalise_meeting_key,
     normalise_name,
-    require_visible_text,
+    require_text,
     stored_dict,
     unicode_text,
 )
@@ -345,7 +345,7 @@ class Tracker:
         source: str = "",
         tags: Sequence[str] = (),
     ) -> Commitment:
-        text = require_visible_text(text)
+        text = require_text(text)
         owners_ = clean_names(owners, "owner")
         support_ = clean_names(support, "supporting party")
         tags_ = clean_names(tags, "tag")
@@ -387,7 +387,7 @@ class Tracker:
         it replaced, in the same transaction."""
         changes: dict[str, Any] = {}
         if text is not None:
-            changes["text"] = require_visible_text(text)
+            changes["text"] = require_text(text)
         if owners is not None:
             changes["owners"] = clean_names(owners, "owner")
         if support is not None:
@@ -458,7 +458,7 @@ class Tracker:
             return [self._event(Op.STATUS, day, status=Status.DONE, evidence=proof)]
 
         if evidence is not None:
-            evidence = require_visible_text(evidence, "evidence") if evidence.strip() else None
+            evidence = require_text(evidence, "evidence") if evidence.strip() else None
         if fulfilled_by is not None:
             fulfilled_by = normalise_meeting_key(fulfilled_by)
             self.meeting(fulfilled_by)
@@ -469,7 +469,7 @@ class Tracker:
     ) -> Commitment:
         day = clock.today(on)
         author = normalise_name(by or "", "note author") or self.actor
-        note = Note(on=day, by=author, text=require_visible_text(text, "note"))
+        note = Note(on=day, by=author, text=require_text(text, "note"))
 
         def apply(c: Commitment) -> list[Event]:
             return [self._event(Op.NOTE, day, note=note)]

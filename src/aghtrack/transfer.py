@@ -53,7 +53,7 @@ from .model import (
     normalise_name,
     parse_kind,
     parse_status,
-    require_visible_text,
+    require_text,
     stored_dict,
     unicode_text,
     with_changes,
@@ -960,7 +960,7 @@ class _Checker:
             id=_uuid(raw_id) if raw_id is not None else _row_id(action, meeting, seq),
             meeting=meeting,
             seq=seq or 1,
-            text=require_visible_text(_optional_text(action, "text")),
+            text=require_text(_optional_text(action, "text")),
             kind=_memo(self._kinds, _optional_text(action, "kind") or Kind.AGREED, parse_kind),
             owners=self._clean(action, "owners", "owner"),
             support=self._clean(action, "support", "supporting party"),
@@ -1103,7 +1103,7 @@ def _notes(notes: Any) -> tuple[Note, ...]:
             Note(
                 on=parse_date(note["on"]),
                 by=normalise_name(by, "note author") if by else "",
-                text=require_visible_text(note["text"], "note"),
+                text=require_text(note["text"], "note"),
             )
         )
     return tuple(built)

@@ -277,8 +277,9 @@ def test_a_sync_killed_mid_merge_is_finished_by_the_next(
     assert ind.export() == rso.export()
 
 
-def _edit_hub(remote: Path, tmp_path: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
-    """Someone with access to the shared repository edits commitments/9/0.jsonl by hand."""
+def _by_hand(remote: Path, tmp_path: Path, git: Callable[[Path, dict[str, str]], None]) -> None:
+    """Someone with access to the shared repository clones it, works on it with plain git
+    (``git(work, env)``), and pushes."""
     work = tmp_path / f"hand-{uuid.uuid4().hex[:6]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
@@ -286,23 +287,25 @@ def _edit_hub(remote: Path, tmp_path: Path, change: Callable[[list[bytes]], list
     subprocess.run(
         ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
     )
-    block = work / "commitments" / "9" / "0.jsonl"
-    block.write_bytes(b"".join(change(block.read_bytes().splitlines(keepends=True))))
-    subprocess.run(["git", "commit", "-qam", "by hand"], cwd=work, env=env, check=True)
+    git(work, env)
     subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+
+
+def _edit_hub(remote: Path, tmp_path: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
+    """commitments/9/0.jsonl edited by hand on the shared repository."""
+
+    def edit(work: Path, env: dict[str, str]) -> None:
+        block = work / "commitments" / "9" / "0.jsonl"
+        block.write_bytes(b"".join(change(block.read_bytes().splitlines(keepends=True))))
+        subprocess.run(["git", "commit", "-qam", "by hand"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, edit)
 
 
 def _revert_hub(remote: Path, tmp_path: Path) -> None:
-    work = tmp_path / f"revert-{uuid.uuid4().hex[:6]}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
-    env |= {"GIT_COMMITTER_EMAIL": "x@y", "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(
-        ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
-    )
-    subprocess.run(["git", "revert", "--no-edit", "HEAD"], cwd=work, env=env, check=True,
-                   capture_output=True)  # fmt: skip
-    subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+    _by_hand(remote, tmp_path, lambda work, env: subprocess.run(
+        ["git", "revert", "--no-edit", "HEAD"], cwd=work, env=env, check=True, capture_output=True
+    ))  # fmt: skip
 
 
 BAD_LINES = {
@@ -410,12 +413,18 @@ def test_a_record_is_not_moved_onto_another_shared_record(
     assert rso.run("sync", "--remote", str(moved)).stdout == "sent 1 change, received 0\n"
 
 
-def test_where_the_shared_record_is_given_carelessly(
-    world: tuple[Path, dict[str, str]], tmp_path: Path
-) -> None:
-    remote, _ = world
+@pytest.fixture
+def unshared(world: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[Office, Path]:
+    """An office with the record, not shared yet, and the empty shared repository."""
     rso = office(world, tmp_path, "rso")
     rso.run("import", str(SEED))
+    return rso, world[0]
+
+
+def test_where_the_shared_record_is_given_carelessly(
+    unshared: tuple[Office, Path], tmp_path: Path
+) -> None:
+    rso, remote = unshared
     share = Path(str(rso.store) + ".share")
 
     def sync(*args: str) -> subprocess.CompletedProcess[str]:
@@ -439,12 +448,8 @@ def test_where_the_shared_record_is_given_carelessly(
     assert rso.run("sync").stdout == "sent 0 changes, received 0\n"
 
 
-def test_a_file_where_the_share_belongs_is_one_line(
-    world: tuple[Path, dict[str, str]], tmp_path: Path
-) -> None:
-    remote, _ = world
-    rso = office(world, tmp_path, "rso")
-    rso.run("import", str(SEED))
+def test_a_file_where_the_share_belongs_is_one_line(unshared: tuple[Office, Path]) -> None:
+    rso, remote = unshared
     Path(str(rso.store) + ".share").write_text("a file in the way")
     for args in (("sync", "--remote", str(remote)), ("sync", "--status")):
         done = rso.run(*args, ok=False)
@@ -488,16 +493,13 @@ def test_a_shared_record_in_a_newer_form_is_refused(
     two: tuple[Office, Office, Path], tmp_path: Path
 ) -> None:
     rso, _, remote = two
-    work = tmp_path / "newer"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env |= {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
-    env |= {"GIT_COMMITTER_EMAIL": "x@y", "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(
-        ["git", "clone", "-q", "-b", "main", str(remote), str(work)], env=env, check=True
-    )
-    (work / "aghtrack-record.json").write_text('{"format": "aghtrack-record", "version": 99}\n')
-    subprocess.run(["git", "commit", "-qam", "newer"], cwd=work, env=env, check=True)
-    subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=work, env=env, check=True)
+
+    def newer(work: Path, env: dict[str, str]) -> None:
+        marker = '{"format": "aghtrack-record", "version": 99}\n'
+        (work / "aghtrack-record.json").write_text(marker)
+        subprocess.run(["git", "commit", "-qam", "newer"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, newer)
     record = rso.export()
     refused = rso.run("sync", ok=False)
     assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1

@@ -45,6 +45,7 @@ from .merge import (
     Doc,
     merge_counters,
     merge_file,
+    read_lines,
     renumber,
     union_commitments,
     write_lines,
@@ -136,6 +137,10 @@ class Sharing:
         self.now = now
         self.path = share_path(store.path)
         self.git = GitShare(self.path, author=actor)
+        #: Versions of the share's files known good in this sync: checked as they arrived, or
+        #: written here from the store and such files. A file is checked once, not at every
+        #: step that reads it (a new office's first sync reads the whole record three times).
+        self._known_good: set[tuple[str, bytes]] = set()
 
     # --- state ----------------------------------------------------------------------------
 
@@ -352,7 +357,21 @@ class Sharing:
         held = self.git.blobs(ours, paths) if ours else {}
         for path in paths:
             if path in arriving:
-                checked(path, arriving[path], known=held.get(path))
+                self._read(path, arriving[path], known=held.get(path))
+
+    def _read(self, path: str, data: bytes, *, known: bytes | None = None) -> list[Doc]:
+        """The documents of the share's file ``path`` holding ``data``, checked
+        (``sharecheck``) unless this version already was, in this sync."""
+        if (path, data) in self._known_good:
+            return read_lines(data)
+        docs = checked(path, data, known=known)
+        self._known_good.add((path, data))
+        return docs
+
+    def _good(self, path: str, data: bytes) -> bytes:
+        """``data``, written to ``path`` by this sync from checked documents: known good."""
+        self._known_good.add((path, data))
+        return data
 
     def _has_record(self, commit: str) -> bool:
         return self.git.has_file(commit, MEETINGS_FILE)
@@ -382,14 +401,14 @@ class Sharing:
                 continue
             old = target.read_bytes() if target.exists() else b""
             mine = list(snapshot.docs(name).values())
-            theirs = checked(path, old)
+            theirs = self._read(path, old)
             if kind[0] == MEETINGS:
                 merged, n = _export_meetings(mine, theirs)
             else:
                 merged, n = _export_commitments(mine, theirs)
                 meetings.add(kind[1])
             sent += n
-            new = write_lines(merged)
+            new = self._good(path, write_lines(merged))
             if _by_identity(merged) != _by_identity(mine):
                 stale.add(path)
             if write and new != old:
@@ -401,7 +420,9 @@ class Sharing:
         ]
         target = self.path / COUNTERS_FILE
         old = target.read_bytes() if target.exists() else b""
-        new = write_lines(merge_counters(checked(COUNTERS_FILE, old), counters))
+        new = self._good(
+            COUNTERS_FILE, write_lines(merge_counters(self._read(COUNTERS_FILE, old), counters))
+        )
         if write and new != old:
             target.write_bytes(new)
             written.append(COUNTERS_FILE)
@@ -414,7 +435,7 @@ class Sharing:
         counters_path = self.path / COUNTERS_FILE
         counters = {
             str(d["meeting"]): int(d["last_seq"])
-            for d in checked(
+            for d in self._read(
                 COUNTERS_FILE, counters_path.read_bytes() if counters_path.exists() else b""
             )
         }
@@ -423,14 +444,16 @@ class Sharing:
             folder = self.path / COMMITMENTS_DIR / meeting
             files = {p.name: p.read_bytes() for p in folder.glob("*.jsonl")}
             docs = union_commitments(
-                *(checked(f"{COMMITMENTS_DIR}/{meeting}/{n}", data) for n, data in files.items())
+                *(self._read(f"{COMMITMENTS_DIR}/{meeting}/{n}", data) for n, data in files.items())
             )
             fixed, _ = renumber(docs, counters.get(meeting, 0))
             blocks: dict[str, list[Doc]] = {}
             for doc in fixed:
                 blocks.setdefault(f"{int(doc['seq']) // CHUNK}.jsonl", []).append(doc)
             for name in sorted(files.keys() | blocks.keys()):
-                data = write_lines(blocks.get(name, []))
+                data = self._good(
+                    f"{COMMITMENTS_DIR}/{meeting}/{name}", write_lines(blocks.get(name, []))
+                )
                 if data != files.get(name):
                     if data:
                         (folder / name).write_bytes(data)
@@ -440,7 +463,10 @@ class Sharing:
             top = max([counters.get(meeting, 0), *(int(d["seq"]) for d in fixed)])
             if top != counters.get(meeting, 0):
                 counters[meeting] = top
-        data = write_lines({"last_seq": v, "meeting": k} for k, v in sorted(counters.items()))
+        data = self._good(
+            COUNTERS_FILE,
+            write_lines({"last_seq": v, "meeting": k} for k, v in sorted(counters.items())),
+        )
         if counters and data != (counters_path.read_bytes() if counters_path.exists() else b""):
             counters_path.write_bytes(data)
             changed.append(COUNTERS_FILE)
@@ -466,11 +492,11 @@ class Sharing:
             target = self.path / path
             data = target.read_bytes() if target.is_file() else b""
             if path == MEETINGS_FILE:
-                meetings = checked(path, data)
+                meetings = self._read(path, data)
             elif path == COUNTERS_FILE:
-                counters = checked(path, data)
+                counters = self._read(path, data)
             elif (table := _table_of(path)) is not None:
-                tables[table] = checked(path, data)
+                tables[table] = self._read(path, data)
         with self.store.transaction(
             at=self.now(), actor=self.actor, command="sync", lock_held=True
         ) as tx:

@@ -173,6 +173,23 @@ def test_output_onto_any_file_of_another_store_is_refused(recorded: Path, tmp_pa
     assert not Path(str(lone) + ".share").exists()
 
 
+def test_output_near_names_like_a_store_s_but_no_store_is_written(
+    recorded: Path, tmp_path: Path
+) -> None:
+    """A user's own folder called ``minutes.tables`` or ``2016.share``, or ``notes.lock``
+    beside a file ``notes`` that is not a store, is not a store's: the paper is written."""
+    (tmp_path / "minutes.tables").mkdir()
+    (tmp_path / "2016.share" / ".git").mkdir(parents=True)
+    (tmp_path / "2016").write_text("a user's file")
+    (tmp_path / "notes").write_text("a user's file")
+    for target in (tmp_path / "minutes.tables" / "r.json", tmp_path / "2016.share" / "r.json",
+                   tmp_path / "notes.lock", tmp_path / "notes.counters"):  # fmt: skip
+        ok(run_cli(recorded, "export", "--output", str(target)))
+        assert orjson.loads(target.read_bytes())["format"] == "aghtrack"
+    inner = tmp_path / "2016.share" / "inner.json"
+    ok(run_cli(inner, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06"))
+
+
 def test_output_through_proc_onto_another_store_is_refused(recorded: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     make_store(other, 2)

@@ -576,9 +576,8 @@ def _store_folder_around(real: Path) -> str:
     for folder in real.parents:
         if folder.name.endswith((TABLES_SUFFIX, ".share")):
             stem = folder.name.rsplit(".", 1)[0]
-            if stem and folder.with_name(stem).is_file():
-                base = folder.with_name(stem)
-                return f"{folder.name} (of the store {base.name})"
+            if stem and _is_a_store(folder.with_name(stem)):
+                return f"{folder.name} (of the store {stem})"
     return ""
 
 
@@ -714,19 +713,37 @@ def _part_of_a_store(real: Path, *, exists: bool) -> str:
     a store, or a store's share (the git folder ``sync`` keeps beside it) or a file in it."""
     if exists and _is_a_store(real):
         return "holds an aghtrack store"
-    if real.parent.name.endswith(TABLES_SUFFIX):
+    if real.parent.name.endswith(TABLES_SUFFIX) and _a_tables_folder(real.parent):
         return "is in an aghtrack store's tables folder"
     for suffix in (".lock", ".counters", ".share"):
         if real.name.endswith(suffix):
             base = real.with_name(real.name.removesuffix(suffix))
-            if base.exists() or tables_folder(base).exists():
+            if _names_a_store(base):
                 return f"is one of the files of the aghtrack store {base.name}"
     for folder in real.parents:
         if folder.name.endswith(".share") and (folder / ".git").exists():
             base = folder.with_name(folder.name.removesuffix(".share"))
-            if base.exists() or tables_folder(base).exists():
+            if _names_a_store(base):
                 return f"is in the folder where the aghtrack store {base.name} is shared"
     return ""
+
+
+def _names_a_store(base: Path) -> bool:
+    """Whether ``base`` is an aghtrack store: its file says so, or (its file lost) its tables
+    folder is there. A user's own ``minutes`` beside ``minutes.lock`` is not."""
+    return (base.is_file() and _is_a_store(base)) or _a_tables_folder(tables_folder(base))
+
+
+def _a_tables_folder(folder: Path) -> bool:
+    """Whether ``folder`` (named ``NAME.tables``) holds a store's tables: its store file says
+    so, or (that file lost) it holds a file named as only tables are."""
+    base = folder.with_name(folder.name.removesuffix(TABLES_SUFFIX))
+    if base.is_file() and _is_a_store(base):
+        return True
+    return any(
+        name.endswith(".json") and name.startswith(("meetings.", "commitments-", "journal-"))
+        for name in _names_in(folder)
+    )
 
 
 def _write_into(path: Path, data: bytes, *, truncate: bool = False) -> None:

@@ -190,6 +190,54 @@ def test_output_near_names_like_a_store_s_but_no_store_is_written(
     ok(run_cli(inner, "meeting", "add", "9", "--title", "Ninth", "--date", "2015-05-06"))
 
 
+def test_a_name_another_store_keeps_for_its_own_files_is_never_a_store_or_a_paper(
+    recorded: Path, tmp_path: Path
+) -> None:
+    """Its next backup (``.bak1`` before it exists), a temp or damaged copy's name: a store
+    made there would be rotated or removed by that store's next change; a paper written there
+    would replace what a restore may need."""
+    other = tmp_path / "other" / "s.json"
+    other.parent.mkdir()
+    make_store(other, 1)  # one version: no .bak1 yet
+    names = [f"{other}.bak1", f"{other.parent}/.s.json.0a1b2c.tmp", f"{other}.damaged-20261129"]
+    for name in names:
+        done = run_cli(
+            Path(name), "meeting", "add", "77", "--title", "Mine", "--date", "2016-01-01"
+        )
+        _one_line_error(done, 2, "a name the store s.json keeps for its own files")
+    Path(names[2]).write_text("kept aside by doctor --restore")
+    done = run_cli(recorded, "export", "--output", names[2])
+    _one_line_error(done, 2, "is one of the files of the aghtrack store s.json")
+    assert Path(names[2]).read_text() == "kept aside by doctor --restore"
+
+
+def test_a_store_written_by_hand_or_by_0_1_is_recognised_and_never_replaced(
+    recorded: Path, tmp_path: Path
+) -> None:
+    """Its "meta" (which names the format) may come last, after megabytes of tables."""
+    legacy = tmp_path / "legacy.json"
+    body = {"commitments": {str(n): {"text": "x" * 100} for n in range(1, 200)},
+            "meta": {"1": {"format": "aghtrack-store", "schema": 1}}}  # fmt: skip
+    legacy.write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2))
+    kept = legacy.read_bytes()
+    _one_line_error(
+        run_cli(recorded, "export", "--output", str(legacy)), 2, "holds an aghtrack store"
+    )
+    assert legacy.read_bytes() == kept
+
+
+def test_dev_stdout_appends_where_the_shell_appends(recorded: Path, tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    with open(log, "a") as appending:
+        subprocess.run([sys.executable, "-m", "aghtrack", "export", "--output", "/dev/stdout"],
+                       env=cli_env(recorded), stdout=appending, check=True)  # fmt: skip
+    text = log.read_text()
+    assert text.startswith("earlier line\n") and '"format": "aghtrack"' in text
+    dash = ok(run_cli(recorded, "export", "--output", "-"))
+    assert orjson.loads(dash.stdout)["format"] == "aghtrack" and not Path("-").exists()
+
+
 def test_output_through_proc_onto_another_store_is_refused(recorded: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     make_store(other, 2)
@@ -588,6 +636,16 @@ def test_a_wide_enough_terminal_still_gets_the_table(tmp_path: Path) -> None:
     ok(run_cli(path, "add-action", "Hold a roundtable", "-m", "9"))
     out = ok(run_cli(path, "list", env=cli_env(path, COLUMNS="60"))).stdout
     assert out.startswith("┏") and "Hold a roundtable" in out
+
+
+def test_a_store_inside_the_tables_folder_of_a_store_gone_missing_is_refused(
+    recorded: Path,
+) -> None:
+    recorded.rename(recorded.with_name("moved-away.json"))
+    inner = recorded.with_name(recorded.name + ".tables") / "new.json"
+    done = run_cli(inner, "meeting", "add", "1", "--title", "T", "--date", "2016-01-01")
+    _one_line_error(done, 2, "a store's tables folder")
+    assert not inner.exists()
 
 
 def test_a_store_inside_another_store_s_folders_is_refused(recorded: Path) -> None:

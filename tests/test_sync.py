@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import pytest
 
 from aghtrack.merge import read_lines, write_lines
@@ -390,6 +391,123 @@ def test_a_line_deleted_by_hand_on_the_shared_repository_is_written_back(
     assert "9.3" in late.run("show", "9.3").stdout
 
 
+def _drop_last_event_of_9_2(lines: list[bytes]) -> list[bytes]:
+    out = []
+    for raw in lines:
+        doc = orjson.loads(raw)
+        if doc["seq"] == 2:
+            doc["events"] = doc["events"][:-1]
+        out.append(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS) + b"\n")
+    return out
+
+
+def test_an_event_or_a_meeting_removed_by_hand_on_the_shared_repository_is_written_back(
+    world: tuple[Path, dict[str, str]], two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, ind, remote = two
+    record = ind.export()
+    _edit_hub(remote, tmp_path, _drop_last_event_of_9_2)
+
+    def drop_a_meeting(work: Path, env: dict[str, str]) -> None:
+        meetings = work / "meetings.jsonl"
+        lines = meetings.read_bytes().splitlines(keepends=True)
+        meetings.write_bytes(b"".join(lines[1:]))
+        subprocess.run(["git", "commit", "-qam", "by hand"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, drop_a_meeting)
+    for side in (ind, rso, ind, rso):
+        side.run("sync")
+        assert side.export() == record  # nothing lost here, at any step
+    late = office(world, tmp_path, "late")
+    late.run("sync", "--remote", str(remote))
+    assert late.export() == record  # and written back for everyone
+
+
+def test_an_event_changed_by_hand_is_refused_wherever_the_commitment_is_moved(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, ind, remote = two
+
+    def move_and_tamper(lines: list[bytes]) -> list[bytes]:
+        docs = [orjson.loads(raw) for raw in lines]
+        for doc in docs:
+            if doc["seq"] == 3:
+                doc["seq"] = 600  # into block 1, another file
+                doc["events"][0]["set"]["text"] = "TAMPERED"
+        keep = [d for d in docs if d["seq"] < 500]
+        (Path(str(tmp_path)) / "moved.jsonl").write_bytes(
+            b"".join(
+                orjson.dumps(d, option=orjson.OPT_SORT_KEYS) + b"\n"
+                for d in docs
+                if d["seq"] >= 500
+            )
+        )
+        return [orjson.dumps(d, option=orjson.OPT_SORT_KEYS) + b"\n" for d in keep]
+
+    def tamper(work: Path, env: dict[str, str]) -> None:
+        block = work / "commitments" / "9" / "0.jsonl"
+        block.write_bytes(b"".join(move_and_tamper(block.read_bytes().splitlines(keepends=True))))
+        (work / "commitments" / "9" / "1.jsonl").write_bytes(
+            (tmp_path / "moved.jsonl").read_bytes()
+        )
+        subprocess.run(["git", "add", "-A"], cwd=work, env=env, check=True)
+        subprocess.run(["git", "commit", "-qm", "by hand"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, tamper)
+    for side in (ind, rso):
+        before = side.export()
+        failed = side.run("sync", ok=False)
+        assert failed.returncode == 1 and len(failed.stderr.splitlines()) == 1, failed.stderr
+        assert "differs from the one this office recorded" in failed.stderr
+        assert side.export() == before and "TAMPERED" not in before
+
+
+def _tamper_9_1(lines: list[bytes]) -> list[bytes]:
+    out = []
+    for raw in lines:
+        doc = orjson.loads(raw)
+        if doc["seq"] == 1:
+            doc["events"][0]["set"]["text"] = "TAMPERED"
+        out.append(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS) + b"\n")
+    return out
+
+
+def test_a_tampered_line_taken_by_a_plain_git_pull_still_stops_at_the_store(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, ind, remote = two
+    record = ind.export()
+    _edit_hub(remote, tmp_path, _tamper_9_1)
+    share = Path(str(ind.store) + ".share")
+    env = {**ind.env, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@y", "GIT_COMMITTER_NAME": "x"}
+    env["GIT_COMMITTER_EMAIL"] = "x@y"
+    subprocess.run(["git", "pull", "-q", "--no-rebase"], cwd=share, env=env, check=True)
+    failed = ind.run("sync", ok=False)
+    assert failed.returncode == 1 and "differs from the one this office recorded" in failed.stderr
+    assert ind.export() == record
+    _revert_hub(remote, tmp_path)
+    ind.run("sync")
+    rso.run("sync")
+    assert ind.export() == record == rso.export()
+
+
+def test_a_backup_restored_after_a_sync_is_brought_up_to_date(
+    two: tuple[Office, Office, Path],
+) -> None:
+    rso, ind, _ = two
+    # A meeting and a commitment of its own: a table the restored store does not have.
+    rso.run("meeting", "add", "10", "--title", "Tenth", "--date", "2016-03-22")
+    rso.run("add-action", "-m", "10", "Added after the backup")
+    rso.run("sync")
+    ind.run("sync")
+    record = rso.export()
+    ind.store.write_text("garbage")
+    ind.run("doctor", "--restore", "--yes")
+    assert "Added after the backup" not in ind.export()
+    ind.run("sync")
+    assert ind.export() == record
+
+
 def test_a_record_is_not_moved_onto_another_shared_record(
     world: tuple[Path, dict[str, str]], two: tuple[Office, Office, Path], tmp_path: Path
 ) -> None:
@@ -521,3 +639,14 @@ def test_a_plain_git_pull_in_the_share_knows_where_from(two: tuple[Office, Offic
     assert "pulled by hand" in (share / "commitments" / "9" / "0.jsonl").read_text()
     ind.run("sync")
     assert "pulled by hand" in ind.run("show", "9.3").stdout
+
+
+def test_a_first_sync_the_store_refuses_leaves_no_share(unshared: tuple[Office, Path]) -> None:
+    rso, remote = unshared
+    rso.store.chmod(0o444)
+    try:
+        done = rso.run("sync", "--remote", str(remote), ok=False)
+        assert done.returncode == 1 and "read-only" in done.stderr
+        assert not Path(str(rso.store) + ".share").exists()
+    finally:
+        rso.store.chmod(0o644)

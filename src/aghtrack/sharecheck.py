@@ -131,5 +131,12 @@ def _changed_event(doc: Mapping[str, Any], held: dict[str, dict[str, bytes]]) ->
     return ""
 
 
+def event_changed(arriving: Mapping[str, Any], mine: Mapping[str, Any]) -> str:
+    """An event of the commitment ``arriving`` that this office's copy ``mine`` holds with
+    other content, named; "" if none."""
+    held = {str(mine.get("id")): {str(e.get("id")): line(e) for e in mine.get("events") or ()}}
+    return _changed_event(arriving, held)
+
+
 def _short(problem: str) -> str:
     return problem if len(problem) <= 160 else problem[:157] + "..."

@@ -43,6 +43,7 @@ from .merge import (
     MARKER_FILE,
     MEETINGS_FILE,
     Doc,
+    event_order,
     merge_counters,
     merge_file,
     read_lines,
@@ -50,7 +51,7 @@ from .merge import (
     union_commitments,
     write_lines,
 )
-from .sharecheck import checked, record_file
+from .sharecheck import checked, event_changed, record_file
 from .store import Store
 from .store.files import replace_atomically
 from .store.journal import Transaction
@@ -126,6 +127,9 @@ class _State:
     commit: str | None = None
     crc: dict[str, int] = field(default_factory=dict)
     unsent: int = 0
+    #: The store's generation then: a store now older (``doctor --restore`` put a backup
+    #: back) is no longer in step with anything, and is compared with the share whole.
+    generation: int = 0
 
 
 class Sharing:
@@ -141,6 +145,8 @@ class Sharing:
         #: written here from the store and such files. A file is checked once, not at every
         #: step that reads it (a new office's first sync reads the whole record three times).
         self._known_good: set[tuple[str, bytes]] = set()
+        self._exchanged = False
+        self._held_at: str | None = None
 
     # --- state ----------------------------------------------------------------------------
 
@@ -151,12 +157,27 @@ class Sharing:
     def _load_state(self) -> _State:
         try:
             raw = orjson.loads(self._state_path.read_bytes())
-            return _State(raw.get("commit"), dict(raw.get("crc") or {}), int(raw.get("unsent", 0)))
+            state = _State(
+                raw.get("commit"),
+                dict(raw.get("crc") or {}),
+                int(raw.get("unsent", 0)),
+                int(raw.get("generation", 0)),
+            )
         except (OSError, orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
             return _State()
+        if state.commit is not None and (
+            not isinstance(state.commit, str) or self.git.rev(state.commit) is None
+        ):
+            return _State()  # damaged by hand: compare the store and the share whole
+        return state
 
     def _save_state(self, state: _State) -> None:
-        data = {"commit": state.commit, "crc": state.crc, "unsent": state.unsent}
+        data = {
+            "commit": state.commit,
+            "crc": state.crc,
+            "unsent": state.unsent,
+            "generation": state.generation,
+        }
         replace_atomically(self._state_path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
     # --- the command ----------------------------------------------------------------------
@@ -206,7 +227,17 @@ class Sharing:
             if url is not None and not created and self.git.remote_url() != url:
                 moved_from = self.git.remote_url()
                 self.git.set_remote(url)
-            return self._run(created=created, moved_from=moved_from)
+            self._exchanged = False
+            try:
+                return self._run(created=created, moved_from=moved_from)
+            except BaseException:
+                if created and not self._exchanged:
+                    # Nothing was shared: no share is left behind pointing where it failed
+                    # (whatever failed: git, the network, or the store itself).
+                    import shutil
+
+                    shutil.rmtree(self.path, ignore_errors=True)
+                raise
 
     def _run(self, *, created: bool, moved_from: str | None) -> SyncReport:
         """The sync itself, under the lock: export, exchange, import (the module's steps)."""
@@ -215,6 +246,9 @@ class Sharing:
         self.git.recover()
         state = self._load_state()
         snapshot = self.store.load()
+        if int(snapshot.meta.get("generation", 0)) < state.generation:
+            state = _State(unsent=state.unsent)  # a backup was restored since the last sync
+        self._held_at = state.commit
         empty = snapshot.missing or not snapshot.docs(MEETINGS)
         written, stale, sent, meetings = self._export(snapshot, state, write=True)
         paths = written + self._normalise(meetings)
@@ -233,15 +267,11 @@ class Sharing:
         failure: SyncFailed | None = None
         try:
             report.started = self._exchange(empty, moved=moved_from is not None)
+            self._exchanged = True
             state.unsent, report.sent = 0, state.unsent
         except SyncFailed as e:
             if created:
-                # Nothing was shared: no share is left behind pointing where it failed, and
-                # the store is left exactly as it was.
-                import shutil
-
-                shutil.rmtree(self.path, ignore_errors=True)
-                raise
+                raise  # nothing was shared; ``sync`` removes the new share
             if moved_from is not None:
                 self.git.set_remote(moved_from)  # the record stays shared where it was
             failure = e
@@ -354,7 +384,10 @@ class Sharing:
         if not paths:
             return
         arriving = self.git.blobs(theirs, paths)
-        held = self.git.blobs(ours, paths) if ours else {}
+        # Held: what the store last took in from the share (a plain ``git pull`` may have
+        # moved the share on since, past this check), else the share as it is.
+        mine = self._held_at or ours
+        held = self.git.blobs(mine, paths) if mine else {}
         for path in paths:
             if path in arriving:
                 self._read(path, arriving[path], known=held.get(path))
@@ -500,19 +533,22 @@ class Sharing:
         with self.store.transaction(
             at=self.now(), actor=self.actor, command="sync", lock_held=True
         ) as tx:
+            lacking: set[str] = set()
             if meetings is not None:
-                received_meetings = _import_meetings(tx, meetings)
+                received_meetings = _import_meetings(tx, meetings, lacking)
                 if received_meetings:
                     received[""] = received_meetings
             for doc in counters:
                 tx.reserve_seq(str(doc["meeting"]), int(doc["last_seq"]))
             moved, missing = _import_commitments(tx, tables, received)
+            missing |= lacking
             if mark or received or moved:
                 tx.mark()
             got = sum(received.values())
             tx.summary = f"Synced with the shared record: received {_changes(got)}"
         meta = header_meta(self.store.path) or {}
         state.commit = head
+        state.generation = int(meta.get("generation", 0))
         # A table holding commitments its shared file lacks (a line deleted by hand on the
         # shared repository) is not in step with it: the next sync writes them back.
         state.crc = {
@@ -548,8 +584,12 @@ def _drive(text: str) -> bool:
     return len(text) > 2 and text[0].isalpha() and text[1] == ":" and text[2] in "\\/"
 
 
-def _import_meetings(tx: Transaction, docs: list[Doc]) -> int:
+def _import_meetings(tx: Transaction, docs: list[Doc], lacking: set[str]) -> int:
+    """Take the share's meetings; a meeting the share lacks (deleted there by hand) stays, and
+    its table is named in ``lacking`` so the next sync writes it back."""
     current = {str(d.get("key")): (int(i), d) for i, d in tx.snapshot.docs(MEETINGS).items()}
+    if current.keys() - {str(d.get("key")) for d in docs}:
+        lacking.add(MEETINGS)
     n = 0
     for doc in docs:
         found = current.get(str(doc.get("key")))
@@ -573,7 +613,8 @@ def _import_commitments(
     before: dict[str, Doc] = {}
     for name in tables:
         for doc in snapshot.docs(name).values():
-            before[str(doc.get("id"))] = doc
+            # A copy: replacing a document below may change the stored dict in place.
+            before[str(doc.get("id"))] = dict(doc)
     incoming = {str(d["id"]) for docs in tables.values() for d in docs}
     moved: list[tuple[str, str]] = []
     missing: set[str] = set()
@@ -594,6 +635,23 @@ def _import_commitments(
                     f"the shared record holds {doc['meeting']}.{seq} in the wrong file"
                 )
             old = before.get(str(doc["id"]))
+            if old is not None and old.get("events"):
+                # Wherever it now lies, a commitment's recorded events arrive unchanged, and
+                # none is lost: one removed by hand on the shared repository stays here and
+                # is written back by the next sync.
+                changed = event_changed(doc, old)
+                if changed:
+                    raise SyncFailed(
+                        f"the shared record: {changed}; nothing was received and this "
+                        "office's record is unchanged; put the shared record right (e.g. "
+                        "'git revert' the commit that changed it) and sync again"
+                    )
+                known = {str(e.get("id")) for e in doc.get("events") or ()}
+                lost = [e for e in old["events"] if str(e.get("id")) not in known]
+                if lost:
+                    events = [*(doc.get("events") or ()), *lost]
+                    doc = {**doc, "events": sorted(events, key=event_order)}
+                    missing.add(name)
             current = snapshot.docs(name).get(str(seq))
             if current == doc:
                 continue

@@ -73,14 +73,20 @@ def format_option(formats: Sequence[Format], help: str = "") -> Any:
     )
 
 
+def _dash_is_stdout(value: Path | None) -> Path | None:
+    """``--output -`` is standard output, as for most command-line tools."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-O",
         metavar="FILE",
-        help="Write to this file (replaced in one step) instead of stdout.",
+        help="Write to this file (replaced in one step) instead of stdout ('-': stdout).",
         dir_okay=False,
+        callback=_dash_is_stdout,
     ),
 ]
 ExcelOpt = Annotated[

@@ -100,7 +100,7 @@ class StoreFiles:
     def orphan_table_files(self) -> list[str]:
         """The table files in the tables folder (temp files aside): with no store file and
         no backup, they are all that is left of a record whose store file went missing."""
-        return [n for n in _names_in(self.tables_path) if not _is_temp(n, ".")]
+        return [n for n in _names_in(self.tables_path) if _table_file_name(n)]
 
     def table_files(self) -> list[Path]:
         """Every file in the tables folder, temp files included."""
@@ -560,6 +560,12 @@ def real_store_path(path: Path) -> Path:
             f"{path} is inside {inside}, which aghtrack keeps for a store's own files; "
             "give --db the store file itself, or a path in another folder."
         )
+    owner = _store_owning(real)
+    if owner:
+        raise BadInput(
+            f"{path} is a name the store {owner} keeps for its own files (a backup, a lock, "
+            "a temp file); its next change would replace or remove it. Give --db another name."
+        )
     for parent in real.parents:
         if parent.exists():
             if not parent.is_dir():
@@ -574,10 +580,33 @@ def _store_folder_around(real: Path) -> str:
     """The name of the store folder (tables or share) holding ``real``, or "": a store made
     in there would have its files removed by the other store's next write."""
     for folder in real.parents:
-        if folder.name.endswith((TABLES_SUFFIX, ".share")):
-            stem = folder.name.rsplit(".", 1)[0]
-            if stem and _is_a_store(folder.with_name(stem)):
-                return f"{folder.name} (of the store {stem})"
+        if folder.name.endswith(TABLES_SUFFIX) and _a_tables_folder(folder):
+            return f"{folder.name} (a store's tables folder)"
+        if folder.name.endswith(".share"):
+            stem = folder.name.removesuffix(".share")
+            if stem and _names_a_store(folder.with_name(stem)):
+                return f"{folder.name} (where the store {stem} is shared)"
+    return ""
+
+
+def _store_owning(real: Path) -> str:
+    """The name of the store beside ``real`` whose own file ``real`` is or would be (its
+    backup ``.bakN``, lock, counters, damaged copy, temp file, share), or "". Worked out from
+    the name alone, so an ordinary store path costs no look at the folder."""
+    name = real.name
+    bases = []
+    if name.startswith(".") and name.endswith(".tmp"):
+        bases.append(name[1:].rsplit(".", 2)[0])  # .NAME.RANDOM.tmp
+    head, dot, tail = name.rpartition(".")
+    if dot and (
+        tail in ("lock", "counters", "share") or (tail[:3] == "bak" and tail[3:].isdecimal())
+    ):
+        bases.append(head)
+    if ".damaged-" in name:
+        bases.append(name.rsplit(".damaged-", 1)[0])
+    for base in bases:
+        if base and base != name and _names_a_store(real.with_name(base)):
+            return base
     return ""
 
 
@@ -691,11 +720,34 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
             f"--output {path} is read-only; make it writable or choose another name."
         )
     if _names_an_open_file(str(given)):
-        # /dev/stdout and the like sent to a file by the shell: written into as ``>`` does.
-        _write_into(given, data, truncate=True)
+        # /dev/stdout and the like, sent to a file by the shell: written through the open
+        # descriptor itself, so that ``>>`` still appends and ``>`` has already emptied it.
+        fd = _own_descriptor(str(given))
+        if fd is None:
+            _write_into(given, data, truncate=True)
+        else:
+            sys.stdout.flush()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
         return given
     replace_atomically(real, data)
     return real
+
+
+def _own_descriptor(name: str) -> int | None:
+    """The descriptor of this process that ``name`` (``/dev/stdout``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``) names, if it is open; None for another process's."""
+    parts = name.split("/")
+    number = {"/dev/stdout": "1", "/dev/stderr": "2"}.get(name, parts[-1])
+    own = name.startswith(("/dev/std", "/dev/fd/")) or parts[2] in ("self", str(os.getpid()))
+    if not (own and number.isdecimal()):
+        return None
+    try:
+        os.fstat(int(number))
+    except OSError:
+        return None
+    return int(number)
 
 
 def _names_an_open_file(name: str) -> bool:
@@ -715,11 +767,9 @@ def _part_of_a_store(real: Path, *, exists: bool) -> str:
         return "holds an aghtrack store"
     if real.parent.name.endswith(TABLES_SUFFIX) and _a_tables_folder(real.parent):
         return "is in an aghtrack store's tables folder"
-    for suffix in (".lock", ".counters", ".share"):
-        if real.name.endswith(suffix):
-            base = real.with_name(real.name.removesuffix(suffix))
-            if _names_a_store(base):
-                return f"is one of the files of the aghtrack store {base.name}"
+    owner = _store_owning(real)
+    if owner:
+        return f"is one of the files of the aghtrack store {owner}"
     for folder in real.parents:
         if folder.name.endswith(".share") and (folder / ".git").exists():
             base = folder.with_name(folder.name.removesuffix(".share"))
@@ -740,10 +790,12 @@ def _a_tables_folder(folder: Path) -> bool:
     base = folder.with_name(folder.name.removesuffix(TABLES_SUFFIX))
     if base.is_file() and _is_a_store(base):
         return True
-    return any(
-        name.endswith(".json") and name.startswith(("meetings.", "commitments-", "journal-"))
-        for name in _names_in(folder)
-    )
+    return any(map(_table_file_name, _names_in(folder)))
+
+
+def _table_file_name(name: str) -> bool:
+    """Whether ``name`` is named as only a store's table files are."""
+    return name.endswith(".json") and name.startswith(("meetings.", "commitments-", "journal-"))
 
 
 def _write_into(path: Path, data: bytes, *, truncate: bool = False) -> None:
@@ -767,10 +819,18 @@ def _write_into(path: Path, data: bytes, *, truncate: bool = False) -> None:
 
 
 def _is_a_store(path: Path) -> bool:
-    """Whether a regular file starts as an aghtrack store or backup does."""
+    """Whether a regular file is an aghtrack store or backup: a JSON object naming the store's
+    format near its start (a header, a one-file store) or its end (a store written by 0.1,
+    whose "meta" table TinyDB wrote last, or one pretty-printed by hand)."""
     try:
         with open(path, "rb") as f:
             head = f.read(4096)
+            if not head.lstrip().startswith(b"{"):
+                return False
+            if b"aghtrack-store" in head:
+                return True
+            size = os.fstat(f.fileno()).st_size
+            f.seek(max(size - 4096, len(head)))
+            return b"aghtrack-store" in f.read(4096)
     except OSError:
         return False
-    return head.lstrip().startswith(b'{"meta"') and b"aghtrack-store" in head

@@ -627,6 +627,14 @@ def test_a_shared_record_in_a_newer_form_is_refused(
     assert "in a newer form (version 99); upgrade aghtrack" in refused.stderr
     assert rso.export() == record
 
+    def not_quite_one(work: Path, env: dict[str, str]) -> None:
+        marker = '{"format": "aghtrack-record", "version": true}\n'
+        (work / "aghtrack-record.json").write_text(marker)
+        subprocess.run(["git", "commit", "-qam", "true"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, not_quite_one)  # true == 1 in Python, not in the record
+    assert "aghtrack-record.json is damaged" in rso.run("sync", ok=False).stderr
+
 
 def test_a_plain_git_pull_in_the_share_knows_where_from(two: tuple[Office, Office, Path]) -> None:
     rso, ind, _ = two

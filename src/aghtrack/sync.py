@@ -364,7 +364,7 @@ class Sharing:
             version = orjson.loads(marker).get("version")
         except (orjson.JSONDecodeError, AttributeError):
             version = None
-        if version != 1:
+        if type(version) is not int or version != 1:  # (1.0 and true equal 1 in Python)
             newer = type(version) is int and version > 1
             raise SyncFailed(
                 f"{self.git.remote_url()} holds a shared record "

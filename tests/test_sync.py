@@ -658,3 +658,39 @@ def test_a_first_sync_the_store_refuses_leaves_no_share(unshared: tuple[Office, 
         assert not Path(str(rso.store) + ".share").exists()
     finally:
         rso.store.chmod(0o644)
+
+
+def test_an_empty_record_does_not_start_an_empty_shared_one(
+    world: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    remote, _ = world
+    nobody = office(world, tmp_path, "nobody")
+    done = nobody.run("sync", "--remote", str(remote), ok=False)
+    assert done.returncode == 1 and "the shared repository is empty and so is this record" in (
+        done.stderr
+    )
+    assert not Path(str(nobody.store) + ".share").exists()
+    heads = subprocess.run(["git", "-C", str(remote), "branch"], capture_output=True, text=True)
+    assert heads.stdout == ""  # nothing was pushed
+
+
+def test_the_record_merges_even_if_the_shared_gitattributes_is_emptied(
+    two: tuple[Office, Office, Path], tmp_path: Path
+) -> None:
+    rso, ind, remote = two
+
+    def empty_attributes(work: Path, env: dict[str, str]) -> None:
+        (work / ".gitattributes").write_text("")
+        subprocess.run(["git", "commit", "-qam", "by hand"], cwd=work, env=env, check=True)
+
+    _by_hand(remote, tmp_path, empty_attributes)
+    rso.run("sync")
+    ind.run("sync")
+    ind.run("note", "9.3", "from indonesia")
+    rso.run("note", "9.3", "from rso")  # the same line of the same file, in both offices
+    ind.run("sync")
+    rso.run("sync")
+    ind.run("sync")
+    assert rso.export() == ind.export()
+    shown = rso.run("show", "9.3").stdout
+    assert "from indonesia" in shown and "from rso" in shown

@@ -119,6 +119,13 @@ class GitShare:
         driver = f"{shlex.quote(sys.executable)} -m aghtrack merge-driver %O %A %B %P"
         self.run("config", f"merge.{DRIVER}.name", "aghtrack record merge")
         self.run("config", f"merge.{DRIVER}.driver", driver)
+        # Also in the share's own attributes, which no commit can change: a shared repository
+        # whose .gitattributes was emptied by hand would otherwise merge the record's files
+        # line by line, and fail.
+        info = self.git_dir / "info"
+        info.mkdir(exist_ok=True)
+        if not (info / "attributes").is_file() or (info / "attributes").read_text() != ATTRIBUTES:
+            (info / "attributes").write_text(ATTRIBUTES)
         # And a plain ``git pull`` in the share knows where from.
         self.run("config", f"branch.{BRANCH}.remote", REMOTE)
         self.run("config", f"branch.{BRANCH}.merge", f"refs/heads/{BRANCH}")
@@ -231,7 +238,9 @@ class GitShare:
         if done.returncode != 0:
             self.run("merge", "--abort", check=False)
             self.run("reset", "-q", "--hard", "HEAD", check=False)
-            raise SyncFailed(f"merging the shared record failed: {last_words(done.stderr)}")
+            # git says which file would not merge on stdout ("CONFLICT (content): ...").
+            said = done.stderr + done.stdout
+            raise SyncFailed(f"merging the shared record failed: {last_words(said)}")
 
     def related(self, a: str, b: str) -> bool:
         """Whether two commits have any history in common."""

@@ -338,7 +338,8 @@ class Sharing:
                 )
                 if self.git.head() == theirs:
                     return started
-            elif self.git.head() is None:
+            elif empty and not self._has_record("HEAD"):
+                # (A new share's only commit holds the marker: nothing to start a record with.)
                 raise SyncFailed(
                     "the shared repository is empty and so is this record: add the record "
                     "here first (e.g. 'aghtrack import FILE'), or join one that has a record"

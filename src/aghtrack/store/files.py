@@ -731,7 +731,14 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
             while view:
                 view = view[os.write(fd, view) :]
         return given
-    replace_atomically(real, data)
+    try:
+        replace_atomically(real, data)
+    except PermissionError:
+        if mode is None or not os.access(real, os.W_OK):
+            raise
+        # A writable file in a folder that is not (a shared drive's drop folder): written
+        # in place, as the shell's ``>`` would; the atomic replace needs the folder.
+        _write_into(real, data, truncate=True)
     return real
 
 

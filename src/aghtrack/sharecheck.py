@@ -19,11 +19,12 @@ import orjson
 
 from .errors import AghtrackError, SyncFailed
 from .merge import COMMITMENTS_DIR, COUNTERS_FILE, MEETINGS_FILE, Doc, line
+from .store.layout import COMMITMENTS, table_kind
 
 _LOAD_ERRORS = (AghtrackError, KeyError, TypeError, ValueError, AttributeError)
 
 #: What the person who can fix the shared repository should do; this office stays as it was.
-_FIX = (
+PUT_RIGHT = (
     "nothing was received and this office's record is unchanged; put the file right on the "
     "shared repository (e.g. 'git revert' the commit that changed it) and sync again"
 )
@@ -32,17 +33,18 @@ _FIX = (
 def record_file(path: str) -> bool:
     """Whether ``path`` in the shared repository holds part of the record (the files a sync
     reads into the store)."""
-    if path in (MEETINGS_FILE, COUNTERS_FILE):
-        return True
+    return path in (MEETINGS_FILE, COUNTERS_FILE) or table_of(path) is not None
+
+
+def table_of(path: str) -> str | None:
+    """The store table a shared file ``commitments/MEETING/BLOCK.jsonl`` mirrors, or None."""
     parts = path.split("/")
-    return (
-        len(parts) == 3
-        and parts[0] == COMMITMENTS_DIR
-        and bool(parts[1])
-        and parts[2].endswith(".jsonl")
-        and parts[2].removesuffix(".jsonl").isdigit()
-        and parts[2].isascii()
-    )
+    if len(parts) == 3 and parts[0] == COMMITMENTS_DIR and parts[2].endswith(".jsonl"):
+        name = f"{COMMITMENTS}/{parts[1]}/{parts[2].removesuffix('.jsonl')}"
+        kind = table_kind(name)
+        if kind is not None and kind[0] == COMMITMENTS:
+            return name
+    return None
 
 
 def checked(path: str, data: bytes, *, known: bytes | None = None) -> list[Doc]:
@@ -65,7 +67,8 @@ def checked(path: str, data: bytes, *, known: bytes | None = None) -> list[Doc]:
             problem = _changed_event(doc, held)
         if problem:
             raise SyncFailed(
-                f"the shared file {path} is damaged at line {number} ({_short(problem)}): {_FIX}"
+                f"the shared file {path} is damaged at line {number} "
+                f"({_short(problem)}): {PUT_RIGHT}"
             )
         docs.append(doc)
     return docs

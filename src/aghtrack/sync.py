@@ -43,7 +43,7 @@ from .merge import (
     MARKER_FILE,
     MEETINGS_FILE,
     Doc,
-    event_order,
+    merge_commitment,
     merge_counters,
     merge_file,
     read_lines,
@@ -51,9 +51,9 @@ from .merge import (
     union_commitments,
     write_lines,
 )
-from .sharecheck import checked, event_changed, record_file
+from .sharecheck import PUT_RIGHT, checked, event_changed, record_file, table_of
 from .store import Store
-from .store.files import replace_atomically
+from .store.files import replace_atomically, share_folder
 from .store.journal import Transaction
 from .store.layout import (
     CHUNK,
@@ -66,15 +66,10 @@ from .store.layout import (
     table_kind,
 )
 
-SHARE_SUFFIX = ".share"
 STATE_FILE = "aghtrack-sync.json"
 MARKER = b'{"format": "aghtrack-record", "version": 1}\n'
 #: How many times a push refused because someone pushed meanwhile is merged and tried again.
 PUSH_ATTEMPTS = 5
-
-
-def share_path(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + SHARE_SUFFIX)
 
 
 @dataclass
@@ -139,7 +134,7 @@ class Sharing:
         self.store = store
         self.actor = actor
         self.now = now
-        self.path = share_path(store.path)
+        self.path = share_folder(store.path)
         self.git = GitShare(self.path, author=actor)
         #: Versions of the share's files known good in this sync: checked as they arrived, or
         #: written here from the store and such files. A file is checked once, not at every
@@ -227,7 +222,6 @@ class Sharing:
             if url is not None and not created and self.git.remote_url() != url:
                 moved_from = self.git.remote_url()
                 self.git.set_remote(url)
-            self._exchanged = False
             try:
                 return self._run(created=created, moved_from=moved_from)
             except BaseException:
@@ -529,7 +523,7 @@ class Sharing:
                 meetings = self._read(path, data)
             elif path == COUNTERS_FILE:
                 counters = self._read(path, data)
-            elif (table := _table_of(path)) is not None:
+            elif (table := table_of(path)) is not None:
                 tables[table] = self._read(path, data)
         with self.store.transaction(
             at=self.now(), actor=self.actor, command="sync", lock_held=True
@@ -642,16 +636,10 @@ def _import_commitments(
                 # is written back by the next sync.
                 changed = event_changed(doc, old)
                 if changed:
-                    raise SyncFailed(
-                        f"the shared record: {changed}; nothing was received and this "
-                        "office's record is unchanged; put the shared record right (e.g. "
-                        "'git revert' the commit that changed it) and sync again"
-                    )
+                    raise SyncFailed(f"the shared record: {changed}: {PUT_RIGHT}")
                 known = {str(e.get("id")) for e in doc.get("events") or ()}
-                lost = [e for e in old["events"] if str(e.get("id")) not in known]
-                if lost:
-                    events = [*(doc.get("events") or ()), *lost]
-                    doc = {**doc, "events": sorted(events, key=event_order)}
+                if any(str(e.get("id")) not in known for e in old["events"]):
+                    doc = {**merge_commitment(doc, old), "seq": seq}  # where the share has it
                     missing.add(name)
             current = snapshot.docs(name).get(str(seq))
             if current == doc:
@@ -660,8 +648,8 @@ def _import_commitments(
                 # Two commitments at one number are told apart before this (``renumber``);
                 # one that takes another's place without it was put there by hand.
                 raise SyncFailed(
-                    f"the shared record puts another commitment in place of {doc['meeting']}."
-                    f"{seq}: nothing was received; put the shared record right and sync again"
+                    "the shared record puts another commitment in place of "
+                    f"{doc['meeting']}.{seq}: {PUT_RIGHT}"
                 )
             for who in _new_events(old, doc):
                 received[who] = received.get(who, 0) + 1
@@ -733,18 +721,8 @@ def _file_of(table: str) -> str:
     return f"{COMMITMENTS_DIR}/{kind[1]}/{kind[2]}.jsonl"
 
 
-def _table_of(path: str) -> str | None:
-    parts = path.split("/")
-    if len(parts) == 3 and parts[0] == COMMITMENTS_DIR and parts[2].endswith(".jsonl"):
-        name = f"{COMMITMENTS}/{parts[1]}/{parts[2].removesuffix('.jsonl')}"
-        kind = table_kind(name)
-        if kind is not None and kind[0] == COMMITMENTS:
-            return name
-    return None
-
-
 def _meeting_of(path: str) -> str | None:
-    table = _table_of(path)
+    table = table_of(path)
     return table.split("/")[1] if table else None
 
 

@@ -44,6 +44,14 @@ def tables_folder(path: Path) -> Path:
     return path.with_name(path.name + TABLES_SUFFIX)
 
 
+#: The git working tree beside the store through which ``sync`` shares the record.
+SHARE_SUFFIX = ".share"
+
+
+def share_folder(path: Path) -> Path:
+    return path.with_name(path.name + SHARE_SUFFIX)
+
+
 class StoreFiles:
     """The store file and the files beside it (lock, backups, temp files, damaged copies,
     counters). ``path`` is the real file, symbolic links resolved."""
@@ -75,7 +83,7 @@ class StoreFiles:
             return True
         if real == self.tables_path or real.parent == self.tables_path:
             return True
-        share = self.path.with_name(self.path.name + ".share")
+        share = share_folder(self.path)
         if real == share or share in real.parents:
             return True
         try:
@@ -215,13 +223,16 @@ class StoreFiles:
             if rotate:
                 self._rotate_backups()
 
-        with contextlib.suppress(OSError):
-            if not os.stat(self.path).st_mode & 0o222:
-                raise StoreWriteFailed(
-                    self.path,
-                    "the store file is read-only (no one may write to it), so nothing was "
-                    "changed; make it writable (e.g. 'chmod u+w') to change the record",
-                )
+        try:
+            mode: int | None = os.stat(self.path).st_mode
+        except OSError:
+            mode = None  # no store yet, or one the write itself will fail on
+        if mode is not None and not mode & 0o222:
+            raise StoreWriteFailed(
+                self.path,
+                "the store file is read-only (no one may write to it), so nothing was "
+                "changed; make it writable (e.g. 'chmod u+w') to change the record",
+            )
         added: list[Path] = []
         try:
             self._remove_stale_temp_files()
@@ -582,8 +593,8 @@ def _store_folder_around(real: Path) -> str:
     for folder in real.parents:
         if folder.name.endswith(TABLES_SUFFIX) and _a_tables_folder(folder):
             return f"{folder.name} (a store's tables folder)"
-        if folder.name.endswith(".share"):
-            stem = folder.name.removesuffix(".share")
+        if folder.name.endswith(SHARE_SUFFIX):
+            stem = folder.name.removesuffix(SHARE_SUFFIX)
             if stem and _names_a_store(folder.with_name(stem)):
                 return f"{folder.name} (where the store {stem} is shared)"
     return ""
@@ -599,7 +610,8 @@ def _store_owning(real: Path) -> str:
         bases.append(name[1:].rsplit(".", 2)[0])  # .NAME.RANDOM.tmp
     head, dot, tail = name.rpartition(".")
     if dot and (
-        tail in ("lock", "counters", "share") or (tail[:3] == "bak" and tail[3:].isdecimal())
+        tail in ("lock", "counters", SHARE_SUFFIX[1:])
+        or (tail[:3] == "bak" and tail[3:].isdecimal())
     ):
         bases.append(head)
     if ".damaged-" in name:
@@ -727,9 +739,7 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
             _write_into(given, data, truncate=True)
         else:
             sys.stdout.flush()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_all(fd, data)
         return given
     try:
         replace_atomically(real, data)
@@ -768,21 +778,15 @@ def _names_an_open_file(name: str) -> bool:
 
 def _part_of_a_store(real: Path, *, exists: bool) -> str:
     """What ``real`` is of some aghtrack store (said after "--output PATH"), or "": a store
-    or backup (by its bytes), a file of a store's tables folder, the lock or counters beside
-    a store, or a store's share (the git folder ``sync`` keeps beside it) or a file in it."""
+    or backup (by its bytes), one of the names a store keeps beside it for its own files, or
+    a file in a store's tables folder or share (the rules ``--db`` follows too)."""
     if exists and _is_a_store(real):
         return "holds an aghtrack store"
-    if real.parent.name.endswith(TABLES_SUFFIX) and _a_tables_folder(real.parent):
-        return "is in an aghtrack store's tables folder"
     owner = _store_owning(real)
     if owner:
         return f"is one of the files of the aghtrack store {owner}"
-    for folder in real.parents:
-        if folder.name.endswith(".share") and (folder / ".git").exists():
-            base = folder.with_name(folder.name.removesuffix(".share"))
-            if _names_a_store(base):
-                return f"is in the folder where the aghtrack store {base.name} is shared"
-    return ""
+    inside = _store_folder_around(real)
+    return f"is in {inside}" if inside else ""
 
 
 def _names_a_store(base: Path) -> bool:
@@ -818,11 +822,15 @@ def _write_into(path: Path, data: bytes, *, truncate: bool = False) -> None:
     try:
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _is_a_store(path: Path) -> bool:

@@ -347,6 +347,23 @@ def test_a_change_dated_in_the_future_or_before_its_meeting_is_refused(
     assert store_path.read_bytes() == before
 
 
+def test_a_meeting_date_is_not_moved_past_its_commitments_dated_changes(
+    record: Cli, store_path: Path
+) -> None:
+    """Moved after a dated note, meeting 9's record as of a day between would hold a note
+    on a commitment of a meeting not yet held (the report of that day refused it)."""
+    assert record("note", "9.2", "Drafted", "--on", "2015-06-01").exit_code == 0
+    before = store_path.read_bytes()
+    late = record("meeting", "update", "9", "--date", "2015-07-01")
+    assert late.exit_code == 2
+    assert "9.2" in late.stderr and "2015-06-01" in late.stderr
+    assert store_path.read_bytes() == before
+    # On the day of the change, or earlier, it moves; so does any move to an earlier date.
+    assert record("meeting", "update", "9", "--date", "2015-06-01").exit_code == 0
+    assert record("meeting", "update", "9", "--date", "2015-05-01").exit_code == 0
+    assert "2015-05-01" in record("meeting", "show", "9").stdout
+
+
 def test_note_errors(record: Cli, store_path: Path) -> None:
     before = store_path.read_bytes()
     assert record("note", "9.2", " ").exit_code == 2

@@ -321,9 +321,30 @@ class Tracker:
             doc_id, doc = self._find_meeting(tx.snapshot, key)
             merged = {**doc, **{k: v for k, v in changes.items() if v is not UNSET}}
             meeting = meeting_from_dict(merged)
+            if meeting.date > self._meeting(doc_id, doc).date:
+                self._check_moved_date(tx.snapshot, meeting)
             tx.replace(MEETINGS, doc_id, meeting_to_dict(meeting))
             tx.summary = f"Updated meeting {meeting.key}: {', '.join(sorted(changes))}"
         return meeting
+
+    def _check_moved_date(self, snapshot: Snapshot, meeting: Meeting) -> None:
+        """A meeting's date moves later only while no change to its commitments is dated
+        before the new date: a change is never dated before its meeting (``_check_day``),
+        and the record as of a day between the two would otherwise hold changes to
+        commitments of a meeting not yet held."""
+        earliest: tuple[date, str] | None = None
+        for _, doc_id, doc in snapshot.commitments(meeting.key):
+            c = self._commitment(doc_id, doc)
+            for e in c.events:
+                if e.on is not None and (earliest is None or e.on < earliest[0]):
+                    earliest = (e.on, c.ref)
+        if earliest is not None and earliest[0] < meeting.date:
+            day, ref = earliest
+            raise BadInput(
+                f"Meeting {meeting.key} cannot be dated {meeting.date}: a change to {ref} is "
+                f"dated {day}, before that, and no change comes before its meeting. If the "
+                "meeting's date was typed wrong, give one on or before that day."
+            )
 
     def count_by_status(self, key: str) -> dict[Status, int]:
         counts = dict.fromkeys(Status, 0)

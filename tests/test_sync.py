@@ -97,6 +97,26 @@ def test_two_offices_exchange_notes_and_end_identical(two: tuple[Office, Office,
     assert "Indonesia hosted a workshop" in shown and "RSO drafted the paper" in shown
 
 
+def test_changes_from_an_office_whose_clock_is_ahead_are_named(
+    two: tuple[Office, Office, Path],
+) -> None:
+    """Indonesia's clock says 2027: its note, dated its today, is after the secretariat's
+    today, so no paper there shows it until then; the sync says so, naming it."""
+    rso, ind, _ = two
+    ind.env["AGHTRACK_TODAY"] = "2027-01-05"
+    ind.run("note", "9.3", "Workshop held", "--on", "2027-01-05")
+    ind.run("note", "9.2", "Drafted")
+    ind.run("sync")
+    rso.env["AGHTRACK_TODAY"] = "2026-11-29"
+    got = rso.run("sync").stdout
+    assert got.startswith("sent 0 changes, received 2: 2 from indonesia; 2 received changes ")
+    assert "dated after today (2026-11-29)" in got
+    assert "9.2 (2027-01-05, by indonesia), 9.3 (2027-01-05, by indonesia)" in got
+    assert "Check the clock" in got
+    # Once received, they are not named again.
+    assert rso.run("sync").stdout == "sent 0 changes, received 0\n"
+
+
 def test_status_says_what_waits_and_whether_others_sent_news(
     two: tuple[Office, Office, Path],
 ) -> None:

@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from . import clock
 from .errors import BadInput, SyncFailed
 from .gitshare import ATTRIBUTES, GitShare
 from .merge import (
@@ -78,6 +79,8 @@ class SyncReport:
     received: dict[str, int] = field(default_factory=dict)
     renumbered: list[tuple[str, str]] = field(default_factory=list)
     started: str = ""
+    #: Received changes dated after this office's today, as "9.2 (2027-01-05, by B)".
+    ahead: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         got = sum(self.received.values())
@@ -89,6 +92,17 @@ class SyncReport:
         if self.renumbered:
             moved = ", ".join(f"{old} is now {new}" for old, new in self.renumbered)
             text += f"; renumbered: {moved}"
+        if self.ahead:
+            # A change is never dated after its office's today: these come from an office
+            # whose clock is ahead, and no paper shows them until that date comes here.
+            one = len(self.ahead) == 1
+            shown = ", ".join(self.ahead[:5]) + (", ..." if len(self.ahead) > 5 else "")
+            text += (
+                f"; {len(self.ahead)} received {'change is' if one else 'changes are'} dated "
+                f"after today ({clock.today()}), so no paper shows {'it' if one else 'them'} "
+                f"yet: {shown}. Check the clock of the office that made "
+                f"{'it' if one else 'them'}"
+            )
         return (self.started + "; " if self.started else "") + text
 
 
@@ -269,7 +283,7 @@ class Sharing:
             if moved_from is not None:
                 self.git.set_remote(moved_from)  # the record stays shared where it was
             failure = e
-        report.received, report.renumbered = self._import(
+        report.received, report.renumbered, report.ahead = self._import(
             state, stale, mark=sent > 0 and not marked
         )
         if failure is not None:
@@ -504,14 +518,15 @@ class Sharing:
 
     def _import(
         self, state: _State, stale: set[str], *, mark: bool
-    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    ) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
         """Bring the files that changed since the store was last in step with the share into
         the store, in one transaction; then remember where they now stand together."""
         head = self.git.head()
         if head is None:
-            return {}, []
+            return {}, [], []
         paths = sorted(set(self.git.changed_files(state.commit, head)) | stale)
         received: dict[str, int] = {}
+        ahead: list[str] = []
         moved: list[tuple[str, str]] = []
         tables: dict[str, list[Doc]] = {}
         meetings: list[Doc] | None = None
@@ -535,7 +550,7 @@ class Sharing:
                     received[""] = received_meetings
             for doc in counters:
                 tx.reserve_seq(str(doc["meeting"]), int(doc["last_seq"]))
-            moved, missing = _import_commitments(tx, tables, received)
+            moved, missing = _import_commitments(tx, tables, received, ahead)
             missing |= lacking
             if mark or received or moved:
                 tx.mark()
@@ -555,7 +570,7 @@ class Sharing:
         }
         with contextlib.suppress(OSError):
             self._save_state(state)
-        return received, moved
+        return received, moved, ahead
 
 
 def remote_url(raw: str) -> str:
@@ -598,12 +613,18 @@ def _import_meetings(tx: Transaction, docs: list[Doc], lacking: set[str]) -> int
 
 
 def _import_commitments(
-    tx: Transaction, tables: Mapping[str, list[Doc]], received: dict[str, int]
+    tx: Transaction,
+    tables: Mapping[str, list[Doc]],
+    received: dict[str, int],
+    ahead: list[str],
 ) -> tuple[list[tuple[str, str]], set[str]]:
     """Replace the documents of these tables by the share's; returns the references of this
     office's commitments that a merge renumbered (remembered in the store's meta, so that the
     old reference is never silently taken for another commitment), and the tables keeping a
-    commitment the share lacks (nothing is ever removed from the record by a sync)."""
+    commitment the share lacks (nothing is ever removed from the record by a sync). Counts
+    the new events by who made them in ``received``, and lists in ``ahead`` those dated
+    after today."""
+    today = clock.today().isoformat()
     snapshot = tx.snapshot
     before: dict[str, Doc] = {}
     for name in tables:
@@ -651,8 +672,12 @@ def _import_commitments(
                     "the shared record puts another commitment in place of "
                     f"{doc['meeting']}.{seq}: {PUT_RIGHT}"
                 )
-            for who in _new_events(old, doc):
+            for e in _new_events(old, doc):
+                who = str(e.get("by") or "")
                 received[who] = received.get(who, 0) + 1
+                on = e.get("on")
+                if isinstance(on, str) and on > today:
+                    ahead.append(f"{doc['meeting']}.{seq} ({on}{f', by {who}' if who else ''})")
             tx.reserve_seq(str(doc["meeting"]), seq)
             if old is not None and int(old["seq"]) != seq:
                 moved.append((f"{old['meeting']}.{old['seq']}", f"{doc['meeting']}.{seq}"))
@@ -675,12 +700,14 @@ def _import_commitments(
     return moved, missing
 
 
-def _new_events(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
+def _new_events(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The events of ``new`` that ``old`` lacks (one nameless change for a new commitment
+    stored without events)."""
     seen = {e.get("id") for e in (old or {}).get("events") or []}
     events = new.get("events") or []
     if not events:
-        return [] if old is not None else [""]
-    return [str(e.get("by") or "") for e in events if e.get("id") not in seen]
+        return [] if old is not None else [{}]
+    return [e for e in events if e.get("id") not in seen]
 
 
 def _export_meetings(mine: list[Doc], theirs: list[Doc]) -> tuple[list[Doc], int]:

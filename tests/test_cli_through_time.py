@@ -254,3 +254,58 @@ def test_the_shipped_record_round_trips_through_every_export_format(
         ours["actions"] = [_state(a) for a in ours["actions"]]
         theirs["actions"] = [_state(a) for a in theirs["actions"]]
     assert theirs == ours
+
+
+def test_of_two_notes_on_one_day_the_later_recorded_is_the_latest(shipped: Cli) -> None:
+    assert shipped("note", "9.5", "Survey drafted", "--on", "2016-01-10").exit_code == 0
+    assert shipped("note", "9.5", "Survey sent", "--on", "2016-01-10").exit_code == 0
+    rows = shipped("report", "-m", "9", "-f", "csv").stdout
+    assert "2016-01-10 tester: Survey sent" in rows
+    assert "2016-01-10 tester: Survey drafted" not in rows
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["note", "9.5", "x", "--on", ""],
+        ["update", "9.5", "--status", "blocked", "--on", ""],
+        ["done", "9.5", "--on", ""],
+        ["list", "--as-of", ""],
+        ["show", "9.5", "--as-of", ""],
+        ["report", "-m", "9", "--as-of", ""],
+        ["review", "9", "--as-of", ""],
+    ],
+)
+def test_an_empty_date_is_refused_not_taken_as_today(
+    shipped: Cli, store_path: Path, args: list[str]
+) -> None:
+    """A script whose $DATE is unset passes ``--on ""``: that is not a date, not "today"."""
+    before = store_path.read_bytes()
+    result = shipped(*args)
+    assert result.exit_code == 2 and "'' is not a date" in result.stderr
+    assert store_path.read_bytes() == before
+
+
+def test_a_bad_pinned_today_names_its_variable(
+    shipped: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGHTRACK_TODAY", "garbage")
+    result = shipped("list")
+    assert result.exit_code == 2 and result.stderr.startswith("aghtrack: AGHTRACK_TODAY: ")
+
+
+@pytest.mark.parametrize("since", ["2015-12-04", "manila-2015"])
+def test_since_after_the_as_of_day_is_refused(shipped: Cli, since: str) -> None:
+    result = shipped("report", "-m", "9", "--as-of", "2015-10-01", "--since", since)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is after the day the report is as of (2015-10-01)" in result.stderr
+
+
+def test_review_series_is_one_the_record_knows_in_any_case(shipped: Cli) -> None:
+    added = shipped("meeting", "add", "10", "--title", "Tenth AHG SOM", "--date", "2016-03-22",
+                    "--series", SERIES)  # fmt: skip
+    assert added.exit_code == 0
+    unknown = shipped("review", "10", "--series", "AHG")
+    assert unknown.exit_code == 2 and f"'{SERIES}'." in unknown.stderr
+    own = shipped("review", "10", "-f", "json").stdout
+    assert shipped("review", "10", "--series", SERIES.upper(), "-f", "json").stdout == own

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
+from .errors import InvalidDate
 from .periods import parse_date
 
 
@@ -17,7 +18,10 @@ def today(as_of: date | None = None) -> date:
         return as_of
     pinned = os.environ.get("AGHTRACK_TODAY")
     if pinned:
-        return parse_date(pinned)
+        try:
+            return parse_date(pinned)
+        except InvalidDate as e:
+            raise InvalidDate(f"AGHTRACK_TODAY: {e}") from None
     return date.today()
 
 

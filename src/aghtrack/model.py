@@ -318,7 +318,9 @@ class Commitment(NamedTuple):
 
     @property
     def latest_note(self) -> Note | None:
-        return max(self.notes, key=lambda n: n.on) if self.notes else None
+        """The note of the latest date; of two on one day, the one recorded last (notes are
+        in replay order, and ``max`` keeps the first of equals: hence reversed)."""
+        return max(reversed(self.notes), key=lambda n: n.on) if self.notes else None
 
     def involves(self, name: str) -> bool:
         wanted = name.casefold()

@@ -117,6 +117,13 @@ def _real_date(
         raise error(f"'{raw}' is not a real date (expected YYYY-MM-DD, e.g. 2016-03-22).") from None
 
 
+def optional_date(raw: str | None) -> date | None:
+    """A date option: None when it was not given. Given empty (``--on ""``, a script's unset
+    ``$DATE``) it is refused like any other non-date, never taken as not given: that would
+    date a change today without a word."""
+    return None if raw is None else parse_date(raw)
+
+
 def parse_date(raw: str) -> date:
     """Parse a strict ISO calendar date (YYYY-MM-DD); anything else raises InvalidDate."""
     text = raw.strip()

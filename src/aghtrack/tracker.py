@@ -85,6 +85,22 @@ def _short(text: str) -> str:
     return flat if len(flat) <= _SUMMARY_WIDTH else flat[: _SUMMARY_WIDTH - 1] + "…"
 
 
+def _known_series(raw: str, meetings: Sequence[Meeting]) -> str:
+    """A series as some meeting spells it (``ahg`` is the record's ``AHG``). One no meeting
+    belongs to is refused: its review would be an empty paper saying nothing is open."""
+    known = sorted({m.series for m in meetings if m.series})
+    wanted = raw.strip().casefold()
+    for name in known:
+        if name.casefold() == wanted:
+            return name
+    listed = "; ".join(f"'{name}'" for name in known) if known else "none yet"
+    raise BadInput(f"No meeting belongs to the series '{raw}'. Known series: {listed}.")
+
+
+#: What ``count_by_status`` calls the outcomes that are for information.
+INFORMATIONAL_COUNT = "for information"
+
+
 class Tracker:
     def __init__(self, store: Store, *, actor: str) -> None:
         self.store = store
@@ -183,6 +199,13 @@ class Tracker:
         when = clock.today(as_of)
         meeting = self._held_by(key, when)
         start = self.since_date(since) if since is not None else None
+        if since is not None and start is not None and start > when:
+            given = since if since.strip() == start.isoformat() else f"{since} ({start})"
+            raise BadInput(
+                f"--since {given} is after the day the report is as of ({when}): "
+                "nothing can have changed between them. Give an earlier --since or a later "
+                "--as-of."
+            )
         changes: list[Change] = []
         if start is not None:
             changes = changes_between(
@@ -212,7 +235,10 @@ class Tracker:
         from .review import build_review, review_scope
 
         meeting = self.meeting(key)
-        scope = review_scope(meeting, self.meetings(), as_of or meeting.date, series=series)
+        meetings = self.meetings()
+        if series:
+            series = _known_series(series, meetings)
+        scope = review_scope(meeting, meetings, as_of or meeting.date, series=series)
         when = scope.as_of
         snapshot = self._snapshot()
         # Forget this version of the store: its tables are let go below, and its bytes (55 MB
@@ -346,10 +372,12 @@ class Tracker:
                 "meeting's date was typed wrong, give one on or before that day."
             )
 
-    def count_by_status(self, key: str) -> dict[Status, int]:
-        counts = dict.fromkeys(Status, 0)
+    def count_by_status(self, key: str) -> dict[str, int]:
+        """A meeting's commitments by status, and its outcomes that are for information
+        apart: a welcome or a note owes nothing, so it is never counted as open work."""
+        counts = dict.fromkeys([*(s.value for s in Status), INFORMATIONAL_COUNT], 0)
         for c in self.commitments(Filter(meeting=normalise_meeting_key(key))):
-            counts[c.status] += 1
+            counts[c.status.value if c.is_work else INFORMATIONAL_COUNT] += 1
         return counts
 
     # --- commitments ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import typer
 
 from ..errors import BadInput
 from ..model import Commitment, Kind, parse_kind, parse_status
-from ..periods import parse_date, parse_period
+from ..periods import optional_date, parse_period
 from ..tracker import UNSET
 from . import completion
 from .app import app, session
@@ -183,7 +183,7 @@ def update(
             kind=parse_kind(kind) if kind is not None else None,
             tags=tag,
             source=source,
-            on=parse_date(on) if on else None,
+            on=optional_date(on),
             superseded_by=by,
         )
     )
@@ -222,7 +222,7 @@ def done(
             ref,
             evidence=evidence,
             fulfilled_by=fulfilled_by,
-            on=parse_date(on) if on else None,
+            on=optional_date(on),
         )
     )
     _report_change(commitment, f"Marked {commitment.ref} done.", as_json)
@@ -249,9 +249,7 @@ def note(
     \b
     Example: aghtrack note 9.3 "Campaign materials drafted" --on 2015-09-01 --by Indonesia
     """
-    commitment = (
-        session(ctx).tracker().add_note(ref, text, on=parse_date(on) if on else None, by=by)
-    )
+    commitment = session(ctx).tracker().add_note(ref, text, on=optional_date(on), by=by)
     _report_change(commitment, f"Added a note to {commitment.ref}.", as_json)
 
 

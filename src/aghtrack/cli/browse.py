@@ -14,7 +14,7 @@ from .. import clock
 from ..errors import BadInput
 from ..listing import Filter, SortKey
 from ..model import parse_status
-from ..periods import parse_date
+from ..periods import optional_date
 from ..render.formats import Format
 from . import completion
 from .app import app, session
@@ -93,13 +93,13 @@ def list_commitments(
         raise BadInput("Give either --limit or --all, not both.")
     fmt = Format.JSON if as_json else fmt
     formats.check_destination(fmt, output, excel=excel)
-    when = clock.today(parse_date(as_of) if as_of else None)
+    when = clock.today(optional_date(as_of))
     flt = Filter(
         meeting=meeting.strip().lower() if meeting is not None else None,
         owner=owner,
         statuses=frozenset(parse_status(s) for s in status or ()),
         overdue=overdue,
-        due_before=parse_date(due_before) if due_before else None,
+        due_before=optional_date(due_before),
         tag=tag,
         search=search,
     )
@@ -142,7 +142,7 @@ def show(ctx: typer.Context, ref: RefArg, as_of: AsOfOpt = None, as_json: JsonOp
     """
     from .. import render
 
-    when = clock.today(parse_date(as_of) if as_of else None)
+    when = clock.today(optional_date(as_of))
     tracker = session(ctx).tracker(reading=True)
     commitment = tracker.commitment(ref, as_of=when)
     history = tracker.history(commitment.ref)

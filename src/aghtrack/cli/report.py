@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..model import clean_names, normalise_meeting_key
-from ..periods import parse_date
+from ..periods import optional_date
 from ..render.formats import Format
 from . import completion
 from .app import app, session
@@ -63,7 +63,7 @@ def report(
     tracker = session(ctx).tracker(reading=True)
     found = tracker.report(
         key,
-        as_of=parse_date(as_of) if as_of else None,
+        as_of=optional_date(as_of),
         owner=clean_names([owner], "owner")[0] if owner is not None else None,
         since=since,
     )
@@ -120,7 +120,7 @@ def review(
 
     formats.check_destination(fmt, output, excel=excel)
     tracker = session(ctx).tracker(reading=True)
-    found = tracker.review(meeting, as_of=parse_date(as_of) if as_of else None, series=series)
+    found = tracker.review(meeting, as_of=optional_date(as_of), series=series)
     formats.deliver(formats.formatter(fmt, excel=excel).review(found), output, store=tracker.store)
     if output is not None:
         render.message(

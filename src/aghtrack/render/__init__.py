@@ -114,10 +114,10 @@ def commitments_json(commitments: Iterable[Commitment]) -> str:
     return to_json([commitment_to_dict(c) for c in commitments])
 
 
-def meeting_json(meeting: Meeting, counts: dict[Status, int] | None = None) -> str:
+def meeting_json(meeting: Meeting, counts: dict[str, int] | None = None) -> str:
     payload = meeting_to_dict(meeting)
     if counts is not None:
-        payload["commitments"] = {s.value: n for s, n in counts.items()}
+        payload["commitments"] = dict(counts)
     return to_json(payload)
 
 
@@ -187,7 +187,7 @@ def _fields_table() -> Table:
     return table
 
 
-def meeting_detail(meeting: Meeting, counts: dict[Status, int]) -> Table:
+def meeting_detail(meeting: Meeting, counts: dict[str, int]) -> Table:
     table = _fields_table()
     for label, value in (
         ("Meeting", meeting.key),
@@ -204,7 +204,7 @@ def meeting_detail(meeting: Meeting, counts: dict[Status, int]) -> Table:
         if value:
             table.add_row(label, safe_text(value))
     total = sum(counts.values())
-    breakdown = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    breakdown = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
     table.add_row("Commitments", safe_text(f"{total}" + (f" ({breakdown})" if breakdown else "")))
     return table
 

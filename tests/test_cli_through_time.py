@@ -309,3 +309,27 @@ def test_review_series_is_one_the_record_knows_in_any_case(shipped: Cli) -> None
     assert unknown.exit_code == 2 and f"'{SERIES}'." in unknown.stderr
     own = shipped("review", "10", "-f", "json").stdout
     assert shipped("review", "10", "--series", SERIES.upper(), "-f", "json").stdout == own
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["update", "9.5", "--status", "dropped", "--on", "2015-10-01"], "which cannot follow"),
+        (["done", "9.5", "--on", "2015-11-01"], "as recorded already"),
+        (["update", "9.5", "--status", "superseded", "--by", "9.6", "--on", "2015-11-01"],
+         "which cannot follow"),
+    ],
+)  # fmt: skip
+def test_a_back_dated_status_change_must_fit_the_one_dated_after_it(
+    shipped: Cli, store_path: Path, args: list[str], said: str
+) -> None:
+    """9.5 is done on 2016-01-10: a change dated before that which "done" cannot follow
+    (dropped is only reopened; done twice; superseded then done) is refused, naming it."""
+    assert shipped("done", "9.5", "--on", "2016-01-10").exit_code == 0
+    before = store_path.read_bytes()
+    refused = shipped(*args)
+    assert refused.exit_code == 2 and "on 2016-01-10 it becomes done" in refused.stderr
+    assert said in refused.stderr
+    assert store_path.read_bytes() == before
+    # A change that fits both neighbours is taken.
+    assert shipped("update", "9.5", "--status", "in-progress", "--on", "2015-10-01").exit_code == 0

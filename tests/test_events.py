@@ -85,6 +85,13 @@ class Expected:
                 text = str(value)
         return status, notes, due, text
 
+    def next_status(self, day: date) -> Status | None:
+        """The first status change dated after ``day`` (of one day, the first typed)."""
+        later = sorted(
+            (c for c in self.changes if c[0] > day and c[2] == "status"), key=lambda c: c[:2]
+        )
+        return None if not later else later[0][3]  # type: ignore[return-value]
+
 
 days = st.integers(min_value=0, max_value=(TODAY - HELD).days).map(
     lambda n: HELD + timedelta(days=n)
@@ -125,11 +132,24 @@ def test_the_record_as_of_any_day_is_the_replay_of_the_changes_dated_up_to_it(
                 else:
                     tracker.update_commitment("9.1", text=str(value), on=day)
             except InvalidTransition:
-                # Refused against the state on that day: nothing recorded.
+                # Refused against the state on that day, or against the status change dated
+                # after it, which must be able to follow: nothing recorded.
                 assert isinstance(value, Status)
-                assert value == expected.on(day)[0] or value not in _allowed(expected.on(day)[0])
+                following = expected.next_status(day)
+                assert (
+                    value == expected.on(day)[0]
+                    or value not in _allowed(expected.on(day)[0])
+                    or (following is not None and following not in _allowed(value))
+                )
                 continue
             expected.changes.append((day, n, what, value))
+        # Whatever order the changes were typed in, their dates tell a story the status rules
+        # allow: each status follows the one before it (no "dropped" then "done").
+        story = [
+            v for _, _, what, v in sorted(expected.changes, key=lambda c: c[:2]) if what == "status"
+        ]
+        for before, after in zip([Status.OPEN, *story], story, strict=False):
+            assert isinstance(before, Status) and after in _allowed(before)
         for day in [*probes, HELD, TODAY]:
             c = tracker.commitment("9.1", as_of=day)
             status, notes, due, text = expected.on(day)

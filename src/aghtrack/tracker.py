@@ -20,6 +20,7 @@ from .errors import (
     BadInput,
     CorruptStore,
     DuplicateMeeting,
+    InvalidTransition,
     NotYetHeld,
     RenumberedReference,
     UnknownMeeting,
@@ -29,6 +30,7 @@ from .events import Event, Op, fold, last_setters, new_event_id
 from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
 from .model import (
+    TRANSITIONS,
     Commitment,
     Evidence,
     Kind,
@@ -83,6 +85,31 @@ UNSET: Any = _Unset()
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= _SUMMARY_WIDTH else flat[: _SUMMARY_WIDTH - 1] + "…"
+
+
+def _check_followed(c: Commitment, day: date, status: Status) -> None:
+    """A status change dated in the past must also fit the one dated after it: done on
+    2016-01-10 cannot follow a "dropped" back-dated to 2015-10-01 (dropped is only reopened).
+    The new change sorts after every change of its own day, so the next is the first dated
+    later."""
+    later = [e for e in c.events if e.op is Op.STATUS and e.on is not None and e.on > day]
+    following = min(later, key=lambda e: e.order(), default=None)
+    if following is None or following.status is None:
+        return
+    if following.status in TRANSITIONS[status]:
+        return
+    if following.status is status:
+        raise InvalidTransition(
+            f"{c.ref} cannot become {status.value} on {day}: on {following.on} it becomes "
+            f"{status.value}, as recorded already."
+        )
+    allowed = ", ".join(sorted(s.value for s in TRANSITIONS[status]))
+    raise InvalidTransition(
+        f"{c.ref} cannot become {status.value} on {day}: on {following.on} it becomes "
+        f"{following.status.value}, which cannot follow {status.value} (from "
+        f"{status.value}: {allowed}). A change dated in the past must fit the changes "
+        "dated after it."
+    )
 
 
 def _known_series(raw: str, meetings: Sequence[Meeting]) -> str:
@@ -462,6 +489,7 @@ class Tracker:
             new = [self._edit(c, day, changes)] if changes else []
             if status is not None:
                 check_transition(state_as_of(c, day).status, status, c.ref)
+                _check_followed(c, day, status)
                 new.append(self._event(Op.STATUS, day, status=status, superseded_by=replacement))
             return new
 
@@ -499,6 +527,7 @@ class Tracker:
 
         def apply(c: Commitment) -> list[Event]:
             check_transition(state_as_of(c, day).status, Status.DONE, c.ref)
+            _check_followed(c, day, Status.DONE)
             proof = Evidence(
                 text=unicode_text(evidence, "evidence") if evidence and evidence.strip() else None,
                 fulfilled_by=fulfilled_by,

@@ -203,6 +203,12 @@ def test_the_review_paper_is_the_straightforward_one(
         tracker = Tracker(store, actor="tester")
         meeting = found[-1 - reviewed % len(found)]  # mostly the latest: the most to review
         when = meeting.date + timedelta(days=shift) if shift is not None else None
+        if series and all(m.series != series for m in found):
+            # A series no meeting belongs to would be an empty paper: refused, naming those
+            # the record knows.
+            with pytest.raises(BadInput, match="Known series"):
+                tracker.review(meeting.key, as_of=when, series=series)
+            return
         fast = tracker.review(meeting.key, as_of=when, series=series)
         assert fast == straightforward_review(tracker, meeting.key, when or meeting.date, series)
 

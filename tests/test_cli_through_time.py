@@ -333,3 +333,56 @@ def test_a_back_dated_status_change_must_fit_the_one_dated_after_it(
     assert store_path.read_bytes() == before
     # A change that fits both neighbours is taken.
     assert shipped("update", "9.5", "--status", "in-progress", "--on", "2015-10-01").exit_code == 0
+
+
+def test_json_as_of_a_day_holds_no_event_from_after_it(shipped: Cli) -> None:
+    """9.5 done on 2016-01-10: as of 2015-12-31 its JSON, in every read, says nothing of it."""
+    assert (
+        shipped("done", "9.5", "--evidence", "Survey report", "--on", "2016-01-10").exit_code == 0
+    )
+    shown = json.loads(shipped("show", "9.5", "--as-of", "2015-12-31", "--json").stdout)
+    listed = json.loads(shipped("list", "-m", "9", "--as-of", "2015-12-31", "--json").stdout)
+    reported = json.loads(
+        shipped("report", "-m", "9", "--as-of", "2015-12-31", "-f", "json").stdout
+    )
+    for c in (shown, *[c for c in listed if c["ref"] == "9.5"]):
+        assert c["status"] != "done" and "Survey report" not in json.dumps(c)
+        assert all(e.get("on", "") <= "2015-12-31" for e in c["events"])
+    assert "Survey report" not in json.dumps(reported)
+    # As of the day itself, the change is there.
+    later = json.loads(shipped("show", "9.5", "--as-of", "2016-01-10", "--json").stdout)
+    assert "Survey report" in json.dumps(later["events"])
+
+
+def test_supersessions_recorded_out_of_date_order_keep_every_link(shipped: Cli) -> None:
+    """Each supersession sets 10.1's whole list of what it replaces: the one dated first but
+    recorded last must not be dropped from the later dates, nor marked a concurrent edit."""
+    added = shipped("meeting", "add", "10", "--title", "Tenth AHG SOM", "--date", "2016-01-15",
+                    "--series", SERIES)  # fmt: skip
+    assert added.exit_code == 0
+    assert shipped("add-action", "One plan for both", "-m", "10").exit_code == 0
+    for ref, day in (("9.5", "2016-03-01"), ("9.6", "2016-02-01"), ("9.7", "2016-01-20")):
+        assert (
+            shipped("update", ref, "--status", "superseded", "--by", "10.1", "--on", day).exit_code
+            == 0
+        )
+
+    def replaces(day: str) -> list[str]:
+        shown = json.loads(shipped("show", "10.1", "--as-of", day, "--json").stdout)
+        return list(shown["replaces"])
+
+    assert replaces("2016-01-20") == ["9.7"]
+    assert replaces("2016-02-01") == ["9.6", "9.7"]
+    assert replaces("2016-03-22") == ["9.5", "9.6", "9.7"]
+    assert "concurrent edit" not in shipped("show", "10.1").stdout
+
+
+def test_a_commitment_is_not_superseded_before_its_successor_was_agreed(
+    shipped: Cli, store_path: Path
+) -> None:
+    added = shipped("meeting", "add", "10", "--title", "Tenth", "--date", "2016-03-01")
+    assert added.exit_code == 0 and shipped("add-action", "Plan", "-m", "10").exit_code == 0
+    before = store_path.read_bytes()
+    early = shipped("update", "9.5", "--status", "superseded", "--by", "10.1", "--on", "2016-01-10")
+    assert early.exit_code == 2 and "agreed at meeting 10 on 2016-03-01" in early.stderr
+    assert store_path.read_bytes() == before

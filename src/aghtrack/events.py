@@ -237,9 +237,17 @@ def fold(
         kept = tuple(sorted(kept, key=Event.order))
     state = _State()
     apply = state.apply
+    later = False
     for e in kept:
         if upto is None or e.on is None or e.on <= upto:
             apply(e)
+        else:
+            later = True
+    if later and upto is not None:
+        # The commitment as it stood then holds no event from after: a paper or a script's
+        # JSON "as of" a day never shows what happened later. A deletion stays whatever its
+        # date: it corrects the record at every date.
+        kept = tuple(e for e in kept if e.on is None or e.on <= upto or e.op is _DELETE)
     id_, meeting, seq = identity
     f = state.fields
     return _new_commitment(

@@ -504,16 +504,43 @@ class Tracker:
             if superseded_by is not None:
                 if newer.id == after.id:
                     raise BadInput(f"{after.ref} cannot be superseded by itself.")
-                link = {"replaces": (*newer.replaces, after.ref)}
-                linked = fold(
-                    (newer.id, newer.meeting, newer.seq),
-                    (*newer.events, self._edit(newer, day, link)),
-                )
+                held = self._meeting(*self._find_meeting(tx.snapshot, newer.meeting)).date
+                if day < held:
+                    raise BadInput(
+                        f"{after.ref} cannot be superseded on {day} by {newer.ref}: that was "
+                        f"agreed at meeting {newer.meeting} on {held}, after it."
+                    )
+                linked = self._linked(newer, day, after.ref)
                 tx.replace(newer_table, newer_id, stored_dict(linked))
                 tx.summary = f"Updated {after.ref}: superseded by {newer.ref}"
             else:
                 tx.summary = f"Updated {after.ref}: {described}"
         return after
+
+    def _linked(self, newer: Commitment, day: date, ref: str) -> Commitment:
+        """``newer`` replacing ``ref`` from ``day`` on. Its list of what it replaces is set
+        whole by each edit, so a list changed on a later date (another supersession recorded
+        earlier, dated later) would drop ``ref`` from that date on: each such date gets the
+        list as it then stood, with ``ref`` added."""
+        from types import MappingProxyType
+
+        identity = (newer.id, newer.meeting, newer.seq)
+        later = {
+            e.on
+            for e in newer.events
+            if "replaces" in e.changes and e.on is not None and e.on > day
+        }
+        current, previous = newer, None
+        for when in [day, *sorted(later)]:
+            then = state_as_of(current, when).replaces
+            if ref not in then:
+                edit = self._edit(current, when, {"replaces": (*then, ref)})
+                if previous is not None:
+                    # Made after seeing the edit before it (which saw the rest): not a
+                    # concurrent edit of it, though that one sorts first.
+                    edit = edit._replace(over=MappingProxyType({"replaces": previous.id}))
+                current, previous = fold(identity, (*current.events, edit)), edit
+        return current
 
     def complete(
         self,

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import UnreadableStatement
 
@@ -29,17 +29,29 @@ MAX_BYTES = 20 * 1024 * 1024
 #: The most a .docx may unpack to (the sizes its archive declares, which the reader enforces).
 MAX_UNPACKED = 5 * MAX_BYTES
 
-Style = Literal["heading", "bullet", "number", "letter", "roman", "para"]
+Style = Literal["heading", "bullet", "number", "letter", "roman", "para", "row"]
 
 
 @dataclass(frozen=True)
 class Block:
     """One paragraph of the statement. ``label`` is the statement's own number or letter
-    ("3", "b", "ii"); bullets and plain paragraphs have none (they are counted later)."""
+    ("3", "b", "ii"); bullets and plain paragraphs have none (they are counted later).
+
+    ``level`` is 1 for a bullet the layout puts under the item above it (indented further,
+    marked differently after a lead-in ending with ":", a Word level-2 bullet, a nested HTML
+    list): ``units`` reads it as a sub-item of that item, with its lead-in, instead of as an
+    outcome of its own, because "- develop a guide by 2018;" says nothing without "The RSO
+    will:"."""
 
     style: Style
     text: str
     label: str = ""
+    level: int = 0
+
+
+# A "row" is one action of an action table (Action | Lead | Support | Timeframe), its text the
+# row said as a sentence ("Thailand will convene ..., by 2018."), its label the row's own
+# number when the table has a "No." column.
 
 
 # --- getting the bytes ------------------------------------------------------------------------
@@ -132,8 +144,12 @@ def _looks_like_html(text: str) -> bool:
 
 # --- plain text, Markdown and PDF text ---------------------------------------------------------
 
-_BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢►‣⁃∙·\-*–—]|\uf0b7|\uf0a7|o(?=\s{2,}))\s+(?=\S)")
-_NUMBER = re.compile(r"^\s*(?:\(?(\d{1,3})[.)]|(\d{1,3})\.(?!\d))\s+(?=\S)")
+#: A bullet's marker. Word's level-2 bullet is a Courier "o" (or a private-use symbol when the
+#: font does not travel), so a lone "o" opening a line is a marker: no English word is "o".
+_BULLET = re.compile(r"^\s*([•●▪◦■□➢►‣⁃∙·\-*–—‐−]|\uf0b7|\uf0a7|o(?=\s))\s+(?=\S)")
+#: A paragraph number. LibreOffice prints a two-digit list number into a PDF with no room
+#: after it ("10.We decided"), so a number glued to a capital is one too.
+_NUMBER = re.compile(r"^\s*(?:\(?(\d{1,3})[.)]|(\d{1,3})\.(?!\d))(?:\s+(?=\S)|(?=[A-Z]))")
 _LETTER = re.compile(r"^\s*\(?([a-z])[.)]\s+(?=\S)")
 _ROMAN = re.compile(r"^\s*\(?(i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+(?=\S)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -144,23 +160,43 @@ _MD_EMPH = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 _SENTENCE_END = re.compile(r"[.;:!?)\"'”’]$")
 
 
+#: Every way a line ends: Windows CR LF, old Mac CR alone, Unicode's line and paragraph
+#: separators (a paragraph separator also ends the paragraph, as a blank line does).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028")
+
+
 def text_blocks(text: str, *, wrapped: bool | None = None) -> list[Block]:
     """Blocks of plain text or Markdown. A line is a paragraph of its own when the text is
     not hard-wrapped (one paragraph a line, as pasted from a web page); hard-wrapped text (an
     e-mail, a PDF) is joined back until a blank line, a list marker, or a short line ending a
     sentence."""
-    lines = [_md_inline(line.rstrip()) for line in text.replace("\r\n", "\n").split("\n")]
-    lines = [line.replace("\f", "").replace("\t", " ") for line in lines]
+    lines = [
+        _md_inline(line.rstrip()) for line in _LINE_BREAK.split(text.replace("\u2029", "\n\n"))
+    ]
+    lines = [_expand_indent(line.replace("\f", "")).replace("\t", " ") for line in lines]
     if wrapped is None:
         wrapped = _is_wrapped(lines)
     width = max((len(line) for line in lines), default=0)
-    blocks: list[Block] = []
+    blocks: list[_Laid] = []
     current: list[str] = []
+    words = _Vocabulary(text)
+    opening = ""  # the first line of the paragraph in ``current``, as laid out
 
     def flush() -> None:
         if current:
-            blocks.append(_marked(" ".join(current)))
+            marker = _BULLET.match(opening)
+            blocks.append(
+                _Laid(
+                    _marked(_unwrapped(current, words)),
+                    marker[1] if marker else "",
+                    len(opening) - len(opening.lstrip()),
+                )
+            )
             current.clear()
+
+    def heading(text: str) -> None:
+        flush()
+        blocks.append(_Laid(Block("heading", text)))
 
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -171,27 +207,160 @@ def text_blocks(text: str, *, wrapped: bool | None = None) -> list[Block]:
         if _SETEXT.match(line) and not current:
             continue
         if _SETEXT.match(following) and not _BULLET.match(following) and stripped:
-            flush()
-            blocks.append(Block("heading", stripped))
+            heading(stripped)
             continue
         if m := _MD_HEADING.match(line):
-            flush()
-            blocks.append(Block("heading", m[1]))
+            heading(m[1])
             continue
         if m := _BOLD_LINE.match(line):
-            flush()
-            blocks.append(Block("heading", m[2].strip()))
+            heading(m[2].strip())
             continue
         starts_item = bool(_BULLET.match(line) or _NUMBER.match(line) or _letter_or_roman(line))
         if starts_item or not wrapped or (current and _ends_paragraph(current[-1], width)):
             flush()
+        if not current:
+            opening = line
         current.append(stripped)
         # A short line with no closing stop, on its own: a heading or a title.
         lone = len(current) == 1 and not starts_item and not _SENTENCE_END.search(stripped)
         if wrapped and lone and _is_heading_line(stripped, width):
             flush()
     flush()
+    return _nested(blocks)
+
+
+#: A word broken at a line's end: "consulta-" / "tion". A spaced dash ("the region -") is
+#: punctuation, not a break; a soft hyphen (U+00AD) is always a break inside one word.
+_BROKEN = re.compile(r"(?<=\w)([-\u2010\u00ad])$")
+_FIRST_WORD = re.compile(r"^[^\W_]+")
+_LAST_WORD = re.compile(r"[\w-]+(?=[-\u2010\u00ad]$)")
+#: Halves that English writes with a hyphen ("non-refoulement", "follow-up", "co-host",
+#: "evidence-based"): broken at that hyphen, they keep it. A prefix that also opens solid
+#: words is left out ("re-port", "inter-national", "multi-lateral", "high-light" are a
+#: typesetter's breaks), and "co" only before the genre's co- verbs ("co-alition" is not one).
+_HYPHENATED_FIRST = frozenset({"non", "self", "cross", "follow", "well", "half"})
+_HYPHENATED_CO = (
+    "chair", "host", "sponsor", "lead", "facilitat", "organi", "fund", "financ", "operat",
+    "ordinat", "convene", "author", "sign", "own", "locat",
+)  # fmt: skip
+_HYPHENATED_SECOND = frozenset(
+    {
+        "up", "on", "based", "led", "term", "level", "making", "building", "related", "wide",
+        "specific", "sensitive", "oriented", "owned", "funded", "bound", "sharing", "scale",
+        "party", "year",
+    }
+)  # fmt: skip
+
+
+class _Vocabulary:
+    """The statement's own words, read only when a line ends in a broken word: how the
+    statement spells "follow-up" or "consultation" elsewhere settles how to mend the break."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = frozenset(re.findall(r"\w+(?:[-\u2010]\w+)*", self._text.casefold()))
+        return word.casefold() in self._words
+
+
+def _unwrapped(lines: list[str], words: _Vocabulary) -> str:
+    """Hard-wrapped lines as one paragraph, mending words broken across lines.
+
+    "consulta-" / "tion" is "consultation" and "Co-" / "Chairs" is "Co-Chairs": the hyphen is
+    kept when the statement writes the word with it elsewhere, when either half is capitalised
+    or a number ("Co-Chairs", "2017-2019", "mid-2018"), when the first half is already a
+    compound ("whole-of-"), or when a half is one English hyphenates ("co-", "follow-",
+    "-based"); otherwise the hyphen was the typesetter's and goes. Never "consulta- tion"."""
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        broken = _BROKEN.search(out)
+        second = _FIRST_WORD.match(line)
+        if broken is None or second is None:
+            out = f"{out} {line}"
+            continue
+        first_word = _LAST_WORD.search(out)
+        first = first_word[0] if first_word else ""
+        head = out[: broken.start()]
+        if broken[1] == "\u00ad" or not _keeps_hyphen(first, second[0], words):
+            out = head + line
+        else:
+            out = f"{head}-{line}"
+    return out
+
+
+def _keeps_hyphen(first: str, second: str, words: _Vocabulary) -> bool:
+    if f"{first}-{second}" in words:
+        return True
+    if f"{first}{second}" in words:
+        return False
+    last = first.rsplit("-", 1)[-1]
+    return (
+        "-" in first
+        or not second[:1].islower()
+        or not last[-1:].isalpha()
+        or last.casefold() in _HYPHENATED_FIRST
+        or (last.casefold() == "co" and second.casefold().startswith(_HYPHENATED_CO))
+        or second.casefold() in _HYPHENATED_SECOND
+    )
+
+
+def _expand_indent(line: str) -> str:
+    """Leading tabs as four columns each, so a tab-indented sub-bullet is still indented."""
+    body = line.lstrip(" \t")
+    return line[: len(line) - len(body)].expandtabs(4) + body
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A block with what its layout said: the bullet marker it opened with (a list's name for
+    Word) and how far it was indented. Only ``_nested`` needs them."""
+
+    block: Block
+    marker: str = ""
+    indent: int = 0
+
+
+def _nested(laid: list[_Laid]) -> list[Block]:
+    """The blocks, with each bullet that sits under the item above it marked level 1.
+
+    A bullet is under the last bullet or numbered item when the reader already knew (a Word
+    level-2 bullet), when it is indented further than a bullet or a lead-in ending with ":",
+    or when it follows such a lead-in with another marker ("• The RSO will:" then "– develop
+    ..."); the bullets after it with its marker and indent are under the same item. Indented
+    bullets after a numbered paragraph that is no lead-in are outcomes of their own. A lead-in
+    that is a plain paragraph is left to ``units``: "Outcomes:" over indented bullets heads a
+    list, it does not open each outcome."""
+    blocks: list[Block] = []
+    parent: _Laid | None = None
+    run: tuple[str, int] | None = None  # marker and indent of the sub-bullets under parent
+    for item in laid:
+        block = item.block
+        if block.style == "bullet" and (block.level or parent is not None):
+            same_run = run is not None and (item.marker, item.indent) == run
+            deeper = (
+                parent is not None
+                and item.indent > parent.indent
+                and (parent.block.style == "bullet" or _leads_in(parent.block.text))
+            )
+            other_marker = (
+                parent is not None and item.marker != parent.marker and _leads_in(parent.block.text)
+            )
+            if block.level or same_run or deeper or other_marker:
+                run = (item.marker, item.indent)
+                blocks.append(Block(block.style, block.text, block.label, 1))
+                continue
+        if block.style not in ("letter", "roman"):  # a lettered item keeps its paragraph's
+            parent = item if block.style in ("bullet", "number") else None
+            run = None
+        blocks.append(block)
     return blocks
+
+
+def _leads_in(text: str) -> bool:
+    return text.rstrip().endswith((":", ":-", ":—", ":–"))
 
 
 def _md_inline(line: str) -> str:
@@ -289,7 +458,7 @@ class _HtmlReader(HTMLParser):
         self._text: list[str] = []
         self._skip = 0
         self._lists: list[list[object]] = []  # [tag, type, next number]
-        self._item: tuple[Style, str] | None = None
+        self._item: tuple[Style, str, int] | None = None
         self._heading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -313,21 +482,21 @@ class _HtmlReader(HTMLParser):
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self._heading = True
 
-    def _list_item(self, value: str | None) -> tuple[Style, str]:
+    def _list_item(self, value: str | None) -> tuple[Style, str, int]:
         if not self._lists:
-            return ("bullet", "")
+            return ("bullet", "", 0)
         entry = self._lists[-1]
         tag, kind, number = str(entry[0]), str(entry[1]), int(str(entry[2]))
         if value and value.isdigit():
             number = int(value)
         entry[2] = number + 1
         if tag == "ul":
-            return ("bullet", "")
+            return ("bullet", "", 1 if len(self._lists) > 1 else 0)  # a list in an item
         if kind in ("a", "A"):
-            return ("letter", chr(ord("a") + (number - 1) % 26))
+            return ("letter", chr(ord("a") + (number - 1) % 26), 0)
         if kind in ("i", "I"):
-            return ("roman", _roman(number))
-        return ("number", str(number))
+            return ("roman", roman_numeral(number), 0)
+        return ("number", str(number), 0)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
@@ -354,8 +523,8 @@ class _HtmlReader(HTMLParser):
             if self._heading:
                 self.blocks.append(Block("heading", part))
             elif self._item is not None:
-                style, label = self._item
-                self.blocks.append(Block(style, part, label))
+                style, label, level = self._item
+                self.blocks.append(Block(style, part, label, level))
                 self._item = None  # a second <p> in the same <li> continues it
             elif self.blocks and self._continues_item():
                 last = self.blocks[-1]
@@ -375,7 +544,8 @@ def html_blocks(text: str) -> list[Block]:
     return reader.blocks
 
 
-def _roman(number: int) -> str:
+def roman_numeral(number: int) -> str:
+    """Lower-case roman numeral, as statements label sub-sub-items ("iv")."""
     numerals = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
     out = ""
     for value, letters in numerals:
@@ -427,7 +597,7 @@ def _docx_paragraph_blocks(document: object) -> list[Block]:
     assert isinstance(document, DocumentType)
     formats = _docx_numbering(document, qn)
     counters: dict[str, list[int]] = {}
-    blocks: list[Block] = []
+    blocks: list[_Laid] = []
 
     def paragraph(p: Paragraph) -> None:
         text = " ".join(p.text.split())
@@ -435,18 +605,27 @@ def _docx_paragraph_blocks(document: object) -> list[Block]:
             return
         style = p.style.name if p.style is not None and p.style.name else ""
         if style.lower().startswith(("heading", "title", "subtitle")):
-            blocks.append(Block("heading", text))
+            blocks.append(_Laid(Block("heading", text)))
             return
         numbering = _docx_num_pr(p, qn)
         if numbering is None:
             if style.lower().startswith("list bullet"):
-                blocks.append(Block("bullet", text))
+                # "List Bullet 2", "List Bullet 3": Word's bullets under a bullet.
+                nested = 0 if style.lower().rstrip(" 1") == "list bullet" else 1
+                blocks.append(_Laid(Block("bullet", text, level=nested), style, nested))
             elif style.lower().startswith("list number"):
                 count = counters.setdefault("style:" + style, [0])
                 count[0] += 1
-                blocks.append(Block("number", text, str(count[0])))
+                blocks.append(_Laid(Block("number", text, str(count[0]))))
             else:
-                blocks.append(_marked(text))
+                # Bullets typed as characters ("  o develop ...") keep their indent, so
+                # ``_nested`` can tell a sub-bullet as it does in plain text.
+                raw = _expand_indent(p.text)
+                marker = _BULLET.match(raw)
+                indent = len(raw) - len(raw.lstrip())
+                left = p.paragraph_format.left_indent
+                indent += int(left.pt // 9) if left is not None and left > 0 else 0
+                blocks.append(_Laid(_marked(text), marker[1] if marker else "", indent))
             return
         num_id, level = numbering
         fmt, start = formats.get((num_id, level), ("decimal", 1))
@@ -456,24 +635,208 @@ def _docx_paragraph_blocks(document: object) -> list[Block]:
             levels[deeper] = 0
         number = levels[level]
         if fmt == "bullet" or fmt == "none":
-            blocks.append(Block("bullet", text))
+            nested = 1 if level else 0
+            blocks.append(_Laid(Block("bullet", text, level=nested), f"list {num_id}", level))
         elif fmt in ("lowerLetter", "upperLetter"):
-            blocks.append(Block("letter", text, chr(ord("a") + (number - 1) % 26)))
+            blocks.append(_Laid(Block("letter", text, chr(ord("a") + (number - 1) % 26))))
         elif fmt in ("lowerRoman", "upperRoman"):
-            blocks.append(Block("roman", text, _roman(number)))
+            blocks.append(_Laid(Block("roman", text, roman_numeral(number))))
         else:
-            blocks.append(Block("number", text, str(number)))
+            blocks.append(_Laid(Block("number", text, str(number))))
 
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph(Paragraph(child, document))
         elif child.tag == qn("w:tbl"):
-            for row in Table(child, document).rows:
-                for cell in row.cells:
+            table = Table(child, document)
+            grid = [[_docx_cell_text(cell) for cell in row.cells] for row in table.rows]
+            if (actions := action_rows(grid)) is not None:
+                blocks.extend(_Laid(block) for block in actions)
+                continue
+            for at, (row, texts) in enumerate(zip(table.rows, grid, strict=True)):
+                cells = list(dict.fromkeys(row.cells))  # a merged cell is listed per column
+                if len(cells) > 1 and all(len(_filled(cell.paragraphs)) <= 1 for cell in cells):
+                    # One line of a table laid out in columns ("1." | "Ministers agreed ...",
+                    # "Country" | "Delegate") reads as one paragraph; a header row as nothing.
+                    if at or not _is_header(texts):
+                        line = " ".join(dict.fromkeys(t for t in texts if t))
+                        if line:
+                            blocks.append(_Laid(_marked(line)))
+                    continue
+                for cell in cells:  # a layout table holding whole paragraphs
                     for p in cell.paragraphs:
                         paragraph(p)
+    return _nested(blocks)
+
+
+def _docx_cell_text(cell: object) -> str:
+    return " ".join(" ".join(p.text.split()) for p in _filled(cell.paragraphs))  # type: ignore[attr-defined]
+
+
+def _filled(paragraphs: list[Any]) -> list[Any]:
+    return [p for p in paragraphs if p.text.strip()]
+
+
+# --- action tables -------------------------------------------------------------------------------
+
+#: What a column of an action table holds, told by its header. Checked in this order, so that
+#: "Action by" is the lead and "Supporting agency" the support, not the action.
+_COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("number", re.compile(r"^(?:no|n°|#|ref|item|number|s/?n)\.?$")),
+    (
+        "due",
+        re.compile(
+            r"\b(?:due|deadlines?|time ?lines?|time ?frames?|timing|target|by when|when|dates?"
+            r"|completion|schedule|period)\b"
+        ),
+    ),
+    (
+        "support",
+        re.compile(r"\b(?:support\w*|partners?|in (?:co-?operation|collaboration) with)\b"),
+    ),
+    (
+        "owner",
+        re.compile(
+            r"\b(?:owners?|leads?|led by|lead \w+|responsib\w*|who|by whom|action by"
+            r"|focal points?|implement\w*)\b"
+        ),
+    ),
+    (
+        "action",
+        re.compile(
+            r"\b(?:actions?|activit(?:y|ies)|commitments?|outcomes?|deliverables?|tasks?"
+            r"|recommendations?|decisions?|what)\b"
+        ),
+    ),
+)
+#: A due cell that gives no time ("Ongoing", "TBC") sets no deadline.
+_NO_DUE = re.compile(
+    r"^(?:-+|–|—|n/?a|tb[cda]|none|ongoing|continuous|continuing|as (?:required|needed))$", re.I
+)
+_DUE_PREPOSITION = re.compile(
+    r"^(?:by|before|within|during|at|until|no later than|prior to|following|after|over"
+    r"|throughout|in|from|end of|on)\b",
+    re.I,
+)
+
+
+def action_rows(grid: list[list[str]]) -> list[Block] | None:
+    """The rows of an action table as "row" blocks, or None when the table is not one.
+
+    Outcome documents often end with a table of agreed actions: a header naming the action,
+    its lead and its deadline, then one action a row. Read cell by cell, the header's "Lead"
+    or "Support" would be drafted as outcomes and every action would lose its owner; so a
+    table whose header names an action column and a lead or deadline column gives one block
+    a row, saying what the row says the way a statement would ("RSO will compile ..., with
+    support from IOM, by 31 March 2018."), which the drafting reads like any sentence. A row
+    that repeats one text across the table is a section title."""
+    found = [
+        (at, columns)
+        for at, columns in enumerate(_column_roles(header) for header in grid[:2])
+        if "action" in columns and ("owner" in columns or "due" in columns)
+    ]
+    if not found:
+        return None
+    at, columns = found[0]
+    header = grid[at]
+    blocks: list[Block] = []
+    for row in grid[at + 1 :]:
+        filled = list(dict.fromkeys(t for t in row if t))
+        if not filled:
+            continue
+        if len(filled) == 1 and len(row) > 1 and row.count(filled[0]) == len(row):
+            blocks.append(Block("heading", filled[0]))
+            continue
+        cell = {role: row[index] if index < len(row) else "" for role, index in columns.items()}
+        if not cell["action"] or cell["action"] == header[columns["action"]]:
+            continue
+        blocks.append(Block("row", _action_sentence(cell), cell.get("number", "").rstrip(".")))
     return blocks
+
+
+def _column_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for index, text in enumerate(header):
+        name = " ".join(re.sub(r"[^\w#°/ -]", " ", text.casefold()).split())
+        if not name or len(name.split()) > 5:
+            continue
+        for role, pattern in _COLUMNS:
+            if pattern.search(name):
+                roles.setdefault(role, index)
+                break
+    return roles
+
+
+def _action_sentence(cell: dict[str, str]) -> str:
+    action = cell["action"].strip().rstrip(".;")
+    owners = _names(cell.get("owner", ""))
+    if not owners:
+        sentence = f"Members will {_as_predicate(action)}"
+    elif " will " in f" {action} " or action.casefold().startswith(owners.split()[0].casefold()):
+        sentence = action  # the cell is a sentence already ("Fiji will host ...")
+    else:
+        sentence = f"{owners} will {_as_predicate(action)}"
+    if support := _names(cell.get("support", "")):
+        sentence += f", with support from {support}"
+    due = " ".join(cell.get("due", "").split()).rstrip(".")
+    if due and not _NO_DUE.match(due):
+        sentence += f", {due[0].lower() + due[1:] if _DUE_PREPOSITION.match(due) else 'by ' + due}"
+    return sentence + "."
+
+
+def _as_predicate(action: str) -> str:
+    """ "Compile a directory" -> "compile a directory"; "A directory" or "Regional workshop
+    on returns" -> "deliver a directory", "deliver regional workshop on returns". An action
+    cell is written as an order (a verb first) or as a thing to deliver; a first word that is
+    not a verb of work ("Regional", "Workshop") is the thing ("RSO will regional workshop"
+    would read as nonsense)."""
+    first = action.split(maxsplit=1)[0] if action.split() else ""
+    word = first.casefold()
+    if first[:1].isupper() and (first[1:].islower() or len(first) == 1):
+        action = word + action[len(first) :]
+    if word in ("a", "an", "the") or not _is_work_verb(word):
+        return f"deliver {action}"
+    return action
+
+
+#: Verbs an action table's cells start with; any word ending like a verb ("finalise",
+#: "operationalize", "coordinate", "simplify") counts too.
+_WORK_VERBS = frozenset(
+    {
+        "establish", "develop", "convene", "hold", "host", "compile", "conduct", "prepare",
+        "draft", "share", "provide", "support", "review", "publish", "deliver", "launch",
+        "undertake", "implement", "continue", "ensure", "produce", "design", "deploy", "fund",
+        "train", "translate", "pilot", "set", "create", "complete", "lead", "run", "arrange",
+        "disseminate", "collect", "assess", "maintain", "nominate", "invite", "engage", "present",
+        "report", "submit", "update", "circulate", "map", "identify", "promote", "strengthen",
+        "explore", "consider", "build", "extend", "expand", "improve", "increase", "reduce",
+        "enhance", "test", "adopt", "agree", "endorse", "examine", "study", "monitor", "track",
+        "distribute", "issue", "commission", "seek", "hire", "recruit", "open", "close", "write",
+        "plan", "organise", "organize", "finalise", "finalize",
+    }
+)  # fmt: skip
+
+
+def _is_work_verb(word: str) -> bool:
+    return word in _WORK_VERBS or word.endswith(("ise", "ize", "ate", "ify"))
+
+
+def _names(cell: str) -> str:
+    """ "Indonesia; Malaysia", "RSO, IOM", "Fiji / Samoa" -> "Indonesia and Malaysia"."""
+    names = [n.strip() for n in re.split(r"[;,/\n]|\band\b|&", cell) if n.strip()]
+    names = [n for n in names if not _NO_DUE.match(n)]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _is_header(texts: list[str]) -> bool:
+    """A first row of short labels with no sentence in them ("Country", "Delegate")."""
+    filled = [t for t in texts if t]
+    return len(filled) > 1 and all(
+        len(t.split()) <= 4 and not _SENTENCE_END.search(t) for t in filled
+    )
 
 
 def _docx_num_pr(p: object, qn: object) -> tuple[str, int] | None:
@@ -548,9 +911,78 @@ def _pdf_blocks(raw: bytes, name: str) -> list[Block]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as e:  # a damaged PDF can fail anywhere inside the reader
         raise UnreadableStatement(f"{name}: cannot read this PDF ({type(e).__name__}).") from None
-    text = "\n\n".join(pages)
-    if not text.strip():
+    if not "".join(pages).strip():
         raise UnreadableStatement(
             f"{name}: a PDF with no text in it (a scan?); run it through OCR or paste the text."
         )
-    return text_blocks(text, wrapped=True)
+    return text_blocks(pdf_text(pages), wrapped=True)
+
+
+#: A page number line: "3", "Page 3", "Page 3 of 5", "3/5", "- 3 -".
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
+#: The rule a word processor prints above a page's footnotes, as PDF text gives it.
+_FOOTNOTE_RULE = re.compile(r"^[_\u2014\u2500]{5,}$")
+_FOOTNOTE = re.compile(r"^(\d{1,2})\s+\S")
+_ZONE = 2  # lines at a page's top and foot where running headers, footers and numbers sit
+
+
+def pdf_text(pages: list[str]) -> str:
+    """A PDF's pages as one text, without what the page layout added to the statement.
+
+    A page's running header and footer (a line repeated at the top or foot of two or more
+    pages), its page number, and its footnotes would otherwise be read into the paragraph the
+    page breaks, or become paragraphs that shift the count. Footnotes are taken only where a
+    page prints the rule above them ("_____") and a numbered note follows it: then the notes
+    go, and so do their numbers where they are glued to a word ("trafficking1," ->
+    "trafficking,"), on any page, since a note can fall to the page after its marker. A title
+    that opens the first page is kept though later pages repeat it as their header."""
+    split: list[list[str]] = []
+    numbers: set[str] = set()
+    seen: dict[str, int] = {}
+    for page in pages:
+        raw = page.replace("\r\n", "\n").split("\n")
+        lines, notes = _footnotes(raw)
+        split.append(lines)
+        numbers |= notes
+        filled = [line.strip() for line in raw if line.strip()]
+        for key in {_furniture_key(line) for line in (*filled[:_ZONE], *filled[-_ZONE:])}:
+            seen[key] = seen.get(key, 0) + 1
+    out: list[str] = []
+    for number, lines in enumerate(split):
+        places = [i for i, line in enumerate(lines) if line.strip()]
+        zone = {*places[:_ZONE], *places[-_ZONE:]}
+        title = places[0] if number == 0 and places else -1
+        out.extend(
+            line
+            for i, line in enumerate(lines)
+            if i not in zone
+            or i == title
+            or not (_PAGE_NUMBER.match(line.strip()) or _repeated(line, seen))
+        )
+        out.append("")
+    text = "\n".join(out)
+    if numbers:
+        marker = "|".join(sorted(numbers, key=len, reverse=True))
+        text = re.sub(rf"(?<=[^\W\d_])(?:{marker})(?=[\s,.;:)]|$)", "", text, flags=re.M)
+    return text
+
+
+def _footnotes(lines: list[str]) -> tuple[list[str], set[str]]:
+    """A page's lines without its footnotes, and the footnotes' numbers."""
+    rule = next((i for i, line in enumerate(lines) if _FOOTNOTE_RULE.match(line.strip())), None)
+    if rule is None:
+        return lines, set()
+    notes = [line.strip() for line in lines[rule + 1 :] if line.strip()]
+    if not notes or not _FOOTNOTE.match(notes[0]):
+        return lines, set()
+    return lines[:rule], {m[1] for line in notes if (m := _FOOTNOTE.match(line))}
+
+
+def _repeated(line: str, seen: dict[str, int]) -> bool:
+    """A running header or footer: at the top or foot of two pages, and not a sentence's end
+    (a paragraph ending "in 2017." at the foot of two pages is still text)."""
+    return seen.get(_furniture_key(line), 0) >= 2 and not _SENTENCE_END.search(line.strip())
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).casefold())

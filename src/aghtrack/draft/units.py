@@ -4,9 +4,11 @@ A unit is what one commitment at most is drafted from: a bullet, a numbered para
 sub-item of a paragraph that lists several ("Requests the Executive Secretary: (a) to ...;
 (b) to ..."), the lead-in then being part of each sub-item's text so that it still says who
 asked whom. Bullets are counted through the whole statement (``bullet 3``); numbered paragraphs
-keep their own numbers (``paragraph 4``, ``paragraph 3(b)``); plain paragraphs are counted
+keep their own numbers (``paragraph 4``, ``paragraph 3(b)``), and so do the rows of an action
+table (``action 2``, counted when the table does not number them); plain paragraphs are counted
 (``paragraph 2``) unless the statement numbers its paragraphs, when an unnumbered one is named
-by the paragraph it follows.
+by the paragraph it follows (or, in a title or preamble, precedes): counted, it would take a
+number the statement gives another paragraph.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .read import Block
+from .read import Block, roman_numeral
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,10 @@ _INLINE_ITEM = re.compile(r"(?:(?<=[:;,])|(?<=;\sand)|(?<=[:;,]\s))\s*\(([a-z]|[
 
 
 def outcome_units(blocks: list[Block]) -> list[Unit]:
-    numbered = any(b.style == "number" for b in blocks)
+    first_number = next((b.label for b in blocks if b.style == "number"), "")
+    numbered = bool(first_number)
     units: list[Unit] = []
-    bullets = paragraphs = last_number = 0
+    bullets = paragraphs = last_number = actions = 0
     top = ""  # "bullet 3" or "paragraph 4": what sub-items hang from
     top_pending: Unit | None = None  # held until we know whether sub-items follow
     top_lead = ""  # the top item's text once it turned out to be a lead-in
@@ -46,10 +49,25 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
             units.append(letter_pending)
         top_pending = letter_pending = None
 
+    sub_romans = 0  # sub-bullets counted under the current lettered item
+    letter_text = ""  # that item as written, to see whether it is a lead-in
     for block in blocks:
         style, label = block.style, block.label
         if style == "roman" and label == "i" and letter == "h":
             style = "letter"  # (i) after (h) is a letter, not one
+        if style == "bullet" and top:
+            lead = top_pending.text if top_pending is not None else top_lead
+            if block.level or (_leads_in(lead) and block.text[:1].islower()):
+                # A sub-bullet is read as the lettered sub-item it stands for, under the
+                # lettered item if that item is itself a lead-in; the statement gives it no
+                # label, so it gets the next one.
+                if letter and _leads_in(letter_text):
+                    sub_romans += 1
+                    style, label = "roman", roman_numeral(sub_romans)
+                else:
+                    style, label = "letter", chr(ord(letter) + 1) if letter else "a"
+        if style == "letter":
+            sub_romans, letter_text = 0, block.text
         if style == "heading":
             flush()
             top, top_lead, letter, letter_lead = "", "", "", ""
@@ -84,19 +102,38 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
             units.append(Unit(f"item ({label})", block.text))
             top = ""
             continue
+        elif style == "row":
+            actions = int(label) if label.isdigit() else actions + 1
+            units.append(Unit(f"action {label or actions}", block.text))
+            top = ""
+            continue
         else:
             paragraphs += 1
-            numbered_before = numbered and last_number
-            top = f"after paragraph {last_number}" if numbered_before else f"paragraph {paragraphs}"
+            if not numbered:
+                top = f"paragraph {paragraphs}"
+            elif last_number:
+                top = f"after paragraph {last_number}"
+            else:  # a title or preamble: "paragraph 1" is the statement's own first one
+                top = f"before paragraph {first_number}"
         top_pending = Unit(top, block.text)
     flush()
     return units
 
 
+#: "Members noted the following:" announces its items; read with one, it would say "noted the
+#: following the report ...", so the announcement is dropped ("noted the report ...").
+_FOLLOWING = re.compile(r"\s*,?\s*\b(?:the following|as follows)$", re.I)
+
+
+def _leads_in(text: str) -> bool:
+    """A lead-in ends with a colon ("The RSO will:"), perhaps with a dash after it."""
+    return text.rstrip().rstrip("-–—").endswith(":")
+
+
 def _join(chapeau: list[str], text: str) -> str:
     """A sub-item read with its lead-in: "Requests the Secretariat: to prepare ...;" ->
     "Requests the Secretariat to prepare ...". Only the joining punctuation is dropped."""
-    lead = " ".join(c.rstrip().rstrip(":—–-").rstrip() for c in chapeau)
+    lead = " ".join(_FOLLOWING.sub("", c.rstrip().rstrip(":—–-").rstrip()) for c in chapeau)
     item = re.sub(r"(?:;|,|;\s*and|;\s*or|,\s*and)\s*$", "", text.strip()).strip()
     if item.endswith((":",)):
         item = item[:-1]

@@ -139,29 +139,42 @@ def draft_from_blocks(blocks: Sequence[Block], ctx: Context) -> list[Proposal]:
 
 
 def _unit_proposals(unit: Unit, parties: Parties, ctx: Context) -> list[Proposal]:
+    """A sentence that records no outcome ("Indonesia presented its plan.") still stays in
+    the text of the proposal it stands beside: an officer must see every word of the
+    outcome, and a dropped sentence may be the one that says who or when."""
     groups: list[list[Reading]] = []
+    texts: list[list[str]] = []
+    pending: list[str] = []
     previous: tuple[str, ...] = ()
     for sentence in sentences(unit.text):
         reading = read_sentence(sentence, parties, previous=previous)
         if reading is None:
+            (texts[-1] if texts else pending).append(sentence)
             continue
         previous = reading.subject
         if not groups or (reading.strength == STRONG and _has_strong(groups[-1])):
             groups.append([reading])
+            texts.append([*pending, sentence])
+            pending = []
         else:
             groups[-1].append(reading)
-    return [_proposal(unit, group, parties, ctx) for group in groups]
+            texts[-1].append(sentence)
+    return [
+        _proposal(unit, group, " ".join(text), parties, ctx)
+        for group, text in zip(groups, texts, strict=True)
+    ]
 
 
 def _has_strong(group: Iterable[Reading]) -> bool:
     return any(r.strength == STRONG for r in group)
 
 
-def _proposal(unit: Unit, group: list[Reading], parties: Parties, ctx: Context) -> Proposal:
+def _proposal(
+    unit: Unit, group: list[Reading], text: str, parties: Parties, ctx: Context
+) -> Proposal:
     deciding = next((r for r in group if r.strength == STRONG), None) or next(
         (r for r in group if not r.informational), group[0]
     )
-    text = " ".join(r.text for r in group)
     owners = _with_chairs(deciding.owners, ctx.meeting)
     support, support_words = support_of(text, parties, owners)
     due = due_of(deciding.text, text, ctx.meeting, ctx.next_meeting)
@@ -169,7 +182,7 @@ def _proposal(unit: Unit, group: list[Reading], parties: Parties, ctx: Context) 
     if support:
         why.append(f"'{support_words}' -> support")
     if due is not None:
-        why.append(f"'{due.words}' -> {due.period.text}")
+        why.append(due.why)
     return Proposal(
         meeting=ctx.meeting.key,
         source=unit.source,
@@ -183,10 +196,11 @@ def _proposal(unit: Unit, group: list[Reading], parties: Parties, ctx: Context) 
 
 
 def _with_chairs(owners: tuple[str, ...], meeting: Meeting) -> tuple[str, ...]:
-    """ "The Co-Chairs will ..." names the meeting's chairs when the record knows them."""
+    """ "The Co-Chairs will ..." names the meeting's chairs when the record knows them, and
+    stays "Co-Chairs" when it does not (an empty owner list would hide who owes the work)."""
     out: list[str] = []
     for name in owners:
-        chairs = meeting.chairs if name.casefold() in _CHAIRS else (name,)
+        chairs = (meeting.chairs or (name,)) if name.casefold() in _CHAIRS else (name,)
         out.extend(n for n in chairs if n not in out)
     return tuple(out)
 

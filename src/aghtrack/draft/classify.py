@@ -42,6 +42,8 @@ _VERBS: tuple[_Verb, ...] = (
     _Verb(r"approve(?:s|d)?(?!\s+by\b)", Kind.APPROVED, STRONG),
     _Verb(r"(?:will|shall)(?!\s+be\s+(?:held|hosted|convened)\b)", Kind.WILL, STRONG),
     _Verb(r"undert(?:ook|akes?)\s+to", Kind.WILL, STRONG),
+    # A party that offers to host, fund or lead something has taken the work on.
+    _Verb(r"(?:kindly\s+|generously\s+)?(?:offer(?:s|ed)|volunteer(?:s|ed))\s+to", Kind.WILL, STRONG),
     _Verb(r"commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?\s+to", Kind.COMMITTED, STRONG),
     _Verb(r"(?:pledge(?:s|d)?|resolve(?:s|d)?\s+to)", Kind.COMMITTED, STRONG),
     _Verb(r"request(?:s|ed)?", Kind.REQUESTED, STRONG, OBJECT),
@@ -61,7 +63,7 @@ _VERBS: tuple[_Verb, ...] = (
     _Verb(r"(?:expresse(?:s|d)|raised)\s+(?:\w+\s+){0,2}?concern", Kind.NOTED, INFO),
     _Verb(r"look(?:s|ed)?\s+forward\s+to", Kind.NOTED, INFO),
     _Verb(r"acknowledge(?:s|d)?", Kind.ACKNOWLEDGED, INFO),
-    _Verb(r"(?:commend(?:s|ed)?|praise(?:s|d)|congratulate(?:s|d)?)", Kind.COMMENDED, INFO),
+    _Verb(r"(?:commend(?:s|ed)?|praise(?:s|d)|congratulate(?:s|d)?|appreciate(?:s|d)?)", Kind.COMMENDED, INFO),
     _Verb(r"(?:expresse(?:s|d)|conveyed)\s+(?:\w+\s+){0,2}?(?:appreciation|gratitude)", Kind.COMMENDED, INFO),
     _Verb(r"recall(?:s|ed)?", Kind.RECALLED, INFO),
     _Verb(r"(?:reaffirm(?:s|ed)?|reiterate(?:s|d)?)", Kind.REAFFIRMED, INFO),
@@ -115,9 +117,13 @@ _SUPPORT = re.compile(
     r"help)\s+(?:of|from)|\b(?:coordinating|cooperating|collaborating|partnering|consulting|"
     r"liaising)\s+with|\bin\s+(?:close\s+)?(?:coordination|cooperation|collaboration|"
     r"partnership|consultation)\s+with|\b(?:working|work)\s+(?:closely\s+)?with|"
-    r"\btogether\s+with|\bjointly\s+with",
+    r"\btogether\s+with|\bjointly\s+with|\bto\s+be\s+(?:\w+ly\s+)?(?:implemented|delivered|"
+    r"conducted|carried\s+out|run|organi[sz]ed|managed|executed|administered)\s+by",
     re.IGNORECASE,
 )
+#: A supporting party named inside the subject ("Sri Lanka, supported by UNHCR, will",
+#: "Australia, through its Department of Home Affairs, will"): not an owner.
+_SUPPORT_PHRASE = re.compile(rf"(?:{_SUPPORT.pattern}|\bthrough\b)[^,]*", re.IGNORECASE)
 _LED_BY = re.compile(r"\b(?:led|chaired|coordinated|convened|hosted)\s+by\s+", re.I)
 _PASSIVE_AGENT = re.compile(
     r"\bbe\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|held|led|run|done|made)(?:\s+\w+ly)?\s+by\s+", re.I
@@ -165,7 +171,9 @@ class Reading:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, not broken after "Mr.", "e.g." or an initial."""
+    """Sentences of a paragraph, not broken after "Mr.", "e.g." or an initial; a sentence
+    that goes on with a second verb of the meeting ("welcomed the report and agreed that
+    ...") is read as two, since each verb records an outcome of its own (see ``_coordinated``)."""
     found: list[str] = []
     start = 0
     for m in _SENTENCE_BREAK.finditer(text):
@@ -175,12 +183,82 @@ def sentences(text: str) -> list[str]:
         found.append(text[start : m.start()].strip())
         start = m.end()
     found.append(text[start:].strip())
-    return [s for s in found if s]
+    return [clause for s in found if s for clause in _coordinated(s)]
+
+
+#: "and" (", and", "and also") where a second verb of the meeting may follow.
+_AND = re.compile(r",?\s+(?P<and>and)\s+(?:(?:also|further|then|subsequently)\s+)?(?=[a-z])")
+#: After these a past participle dates or places a thing ("the plan developed and adopted in
+#: 2016") rather than records what the meeting did.
+_PARTICIPLE_AFTER = re.compile(
+    r"\s+(?:in|at|during|since|last|earlier|previously|on\s+\d)\b|\s*[,.;]", re.I
+)
+
+
+def _coordinated(sentence: str) -> list[str]:
+    """ "Members welcomed the report and agreed that the RSO will publish it" records a view
+    and a decision: the first verb must not decide the whole sentence. Split at "and" when a
+    verb of the meeting follows it at once, in the tense of the first verb (a past-tense
+    sentence goes on in the past: "and support of Japan" is a noun, "and supported" a verb);
+    names are never split ("the Government and Business Forum": no verb follows "and"). The
+    "and" stays with the second clause so the proposal text is the sentence, word for word."""
+    first = _main_verb(sentence)
+    if first is None:
+        return [sentence]
+    present = not first[1][0].split()[-1].lower().endswith(("ed", "ll"))
+    starts = [0]
+    for m in _AND.finditer(sentence, first[1].end()):
+        verb = _VERB.match(sentence, m.end())
+        if verb is None or _PARTICIPLE_AFTER.match(sentence, verb.end()):
+            continue
+        word = verb[0].split()[0].lower()
+        if word in _NOUN_TOO and not present:
+            continue
+        starts.append(m.start("and"))
+    ends = [*starts[1:], len(sentence)]
+    return [sentence[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+
+
+#: Preamble participles: what follows is background, whatever verbs it contains, until the
+#: main clause ("Recalling the Framework agreed in 2011, we reaffirmed ...").
+_PREAMBLE = re.compile(
+    r"^[\W_]*(?:(?:further|also|deeply|strongly)\s+)?(?P<word>recalling|noting|recogni[sz]ing|"
+    r"acknowledging|reaffirming|welcoming|bearing\s+in\s+mind|mindful|considering|"
+    r"emphasi[sz]ing|stressing|underlining|conscious|aware|concerned|having\s+considered|"
+    r"convinced|determined|affirming)\b",
+    re.I,
+)
+_PREAMBLE_KIND = {
+    "recalling": Kind.RECALLED,
+    "recognising": Kind.RECOGNISED,
+    "recognizing": Kind.RECOGNISED,
+    "acknowledging": Kind.ACKNOWLEDGED,
+    "reaffirming": Kind.REAFFIRMED,
+    "affirming": Kind.REAFFIRMED,
+    "welcoming": Kind.WELCOMED,
+}
+#: A "that" clause that states a fact or a view, not work: a present or past verb and no
+#: modal or "is to" ("agreed that irregular migration remains a shared challenge").
+_FACT = re.compile(
+    r"^(?![^;:]*\b(?:will|would|shall|should|must|may|might|can|could|be)\b)"
+    r"(?![^;:]*\b(?:is|are|was|were|has|have|need|needs)\s+to\b)"
+    r"[^;:]{0,200}?\b(?:is|are|was|were|remains?|remained|continues?|continued|has|have|had|"
+    r"represents?|constitutes?|poses?)\b",
+    re.I,
+)
+#: An informational verb whose "that" clause reports a party's own undertaking ("noted that
+#: IOM and UNHCR will jointly convene ..."): the undertaking is the outcome.
+_REPORTED_WILL = re.compile(
+    r"^(?P<who>[^,;:]{1,100}?)\s+(?:will|shall)(?!\s+be\s+(?:held|hosted|convened)\b)\b"
+)
 
 
 def read_sentence(text: str, parties: Parties, *, previous: tuple[str, ...] = ()) -> Reading | None:
     """What a sentence records, or None when it records no outcome (attendance, hosting,
     purpose, presentations, dates and headings have no outcome verb, or say so)."""
+    preamble = _PREAMBLE.match(text)
+    if preamble is not None:
+        return _read_preamble(text, preamble, parties, previous)
     found = _main_verb(text)
     if found is None:
         return None
@@ -193,20 +271,71 @@ def read_sentence(text: str, parties: Parties, *, previous: tuple[str, ...] = ()
     verb_words = " ".join(m[0].split())
     that = re.match(r"\s*,?\s*that\s+", after)
     if kind is Kind.AGREED and (
-        _IMPORTANCE.match(after) or (that and _VIEW.match(after[that.end() :]))
+        _IMPORTANCE.match(after)
+        or (that and (_VIEW.match(after[that.end() :]) or _FACT.match(after[that.end() :])))
     ):
         kind, strength, verb_words = Kind.RECOGNISED, INFO, f"{verb_words} (a view)"
     subject = _subject(before, parties, previous)
     passive = bool(_PASSIVE_BEFORE.search(before))
     owners, owner_words = _owners(verb, kind, subject, before, after, that, passive, parties)
     offer = _OFFER.search(after)
-    if offer is not None and kind in (Kind.WELCOMED, Kind.NOTED, Kind.ACKNOWLEDGED, Kind.AGREED):
+    if offer is not None and kind in _OFFER_KINDS:
         offering = parties.phrase(offer["owner1"] or offer["owner2"] or "")
         if offering:
             kind, strength = Kind.WILL, STRONG
             owners, owner_words = (offering,), f"offer by {offering}"
             verb_words = f"{verb_words} ... offer ... to"
+    reported = _REPORTED_WILL.match(after[that.end() :]) if that else None
+    if reported is not None and kind in _OFFER_KINDS and kind is not Kind.AGREED:
+        names = tuple(parties.names(reported["who"]))
+        if names and names != (MEMBERS,):
+            kind, strength, owners = Kind.WILL, STRONG, names
+            owner_words = f"that {', '.join(names)} will"
+            verb_words = f"{verb_words} that ... will"
     return Reading(text, kind, strength, owners, owner_words, verb_words, subject)
+
+
+#: Verbs that record a view of another party's offer or undertaking, which is the outcome.
+_OFFER_KINDS = frozenset(
+    {Kind.WELCOMED, Kind.NOTED, Kind.ACKNOWLEDGED, Kind.AGREED, Kind.COMMENDED}
+)
+
+
+def _read_preamble(
+    text: str, preamble: re.Match[str], parties: Parties, previous: tuple[str, ...]
+) -> Reading | None:
+    """A sentence opening with a preamble participle is read by its main clause, the first
+    one after a comma that starts with a subject and a verb of the meeting ("..., we
+    reaffirmed", "..., Ministers agreed to"); without one it is background only."""
+    for comma in re.finditer(r",\s*", text):
+        rest = text[comma.end() :]
+        found = _main_verb(rest)
+        if found is None:
+            break
+        head = rest[: found[1].start()]
+        if "," in head or len(head.split()) > 8 or not re.match(r"(?:we\b|[A-Z])", head, re.I):
+            continue
+        if not head.strip():
+            continue
+        inner = read_sentence(rest, parties, previous=previous)
+        if inner is None:
+            return None
+        return Reading(
+            text, inner.kind, inner.strength, inner.owners, inner.owner_words,
+            inner.verb_words, inner.subject,
+        )  # fmt: skip
+    word = " ".join(preamble["word"].lower().split())
+    offer = _OFFER.search(text)
+    offering = parties.phrase(offer["owner1"] or offer["owner2"] or "") if offer else ""
+    if offering:  # "Welcoming the offer of Fiji to host ...": Fiji's undertaking
+        words = f"{word} ... offer ... to"
+        return Reading(
+            text, Kind.WILL, STRONG, (offering,), f"offer by {offering}", words, (MEMBERS,)
+        )
+    if _main_verb(text) is None:
+        return None  # background with no verb of the meeting: as any such sentence
+    kind = _PREAMBLE_KIND.get(word, Kind.NOTED)
+    return Reading(text, kind, INFO, (MEMBERS,), "", f"{word} (preamble)", (MEMBERS,))
 
 
 def _main_verb(text: str) -> tuple[_Verb, re.Match[str]] | None:
@@ -260,9 +389,10 @@ def _subject(before: str, parties: Parties, previous: tuple[str, ...]) -> tuple[
         head,
         flags=re.I,
     ).strip(" ,")
+    head = _SUPPORT_PHRASE.sub(" ", head).strip(" ,")
     if not head:
         return (MEMBERS,)
-    if _PRONOUN.match(head):
+    if _PRONOUN.match(head) or head.lower() in ("and", "but"):
         return previous or (MEMBERS,)
     if re.match(r"^we\b", head, re.I):
         return (MEMBERS,)
@@ -285,7 +415,10 @@ def _owners(
     """The parties that must act, lead first, and the words that named them."""
     led = _LED_BY.search(after)
     agent = _PASSIVE_AGENT.search(after)
+    acting = verb.role == SUBJECT and not passive and subject != (MEMBERS,)
     for found, what in ((agent, "by"), (led, "led by")):
+        if found is not None and acting and re.search(r"\bto\s*$", after[: found.start()]):
+            continue  # "The ROK will finance a pilot, to be implemented by IOM": support
         if found is not None and kind not in INFORMATIONAL:
             names = _chunk_parties(after[found.end() :], parties)
             if names:
@@ -300,9 +433,11 @@ def _owners(
         target = re.match(r"\s*(?:that\s+)?(.*?)(?:\s+to\s+|\s+with\s+|\s*[:,;]|$)", after)
         if target is not None and target[1].strip():
             chunk = target[1]
-            names = tuple(parties.names(chunk)) or (
-                (parties.phrase(chunk),) if verb.kind is not Kind.ENCOURAGED else ()
-            )
+            names = tuple(parties.names(chunk))
+            if not names and parties.canonical(chunk) == MEMBERS:
+                names = (MEMBERS,)  # "encouraged members to", "urged member states to"
+            if not names and verb.kind is not Kind.ENCOURAGED:
+                names = (parties.phrase(chunk),)
             if names and names[0] and len(chunk.split()) <= 14:
                 return names, f"asked: {', '.join(names)}"
     if that is not None and kind in (Kind.AGREED, Kind.DECIDED, Kind.RECOMMENDED, Kind.REQUESTED):

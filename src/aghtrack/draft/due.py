@@ -40,7 +40,13 @@ _MONTH = r"(january|february|march|april|may|june|july|august|september|october|
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "a": 1, "an": 1, "one-year": 12,
 }  # fmt: skip
+_ORDINAL = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"\d{1,2}(?:st|nd|rd|th))"
+)
 _LEAD = r"(?:in|by|during|before|no later than|not later than|prior to|until|from|at)\s+"
 _YEAR = r"((?:19|20|21)\d\d)(?![\d-])"
 
@@ -48,10 +54,14 @@ _YEAR = r"((?:19|20|21)\d\d)(?![\d-])"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("next", re.compile(r"\b(?:before|by|prior to|ahead of|at|until|in time for)\s+(?:the\s+)?"
                         r"(next|following|forthcoming|upcoming)\s+(?:\w+\s+){0,4}?"
-                        r"(meeting|session|som|conference)\b", re.I)),
+                        r"(meeting|session|som|conference|round-?\s?table|summit|forum)\b", re.I)),
+    # "for endorsement at the Seventh Ministerial Conference": a meeting named by its number.
+    ("named", re.compile(rf"\b(?:before|by|prior to|ahead of|at|to|until|in time for)\s+the\s+"
+                         rf"{_ORDINAL}\s+(?:[A-Z][\w-]*\s+){{0,4}}?(?:ministerial\s+"
+                         r"(?:conference|meeting)|meeting|session|SOM|conference|summit)\b", re.I)),
     ("day", re.compile(rf"\b{_LEAD}(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.I)),
     ("day_us", re.compile(rf"\b{_LEAD}{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}", re.I)),
-    ("end_month", re.compile(rf"\b(?:by|before|at)\s+the\s+end\s+of\s+{_MONTH}\s+{_YEAR}", re.I)),
+    ("end_month", re.compile(rf"\b(?:by|before|at)\s+(?:the\s+)?end\s+of\s+{_MONTH}\s+{_YEAR}", re.I)),
     ("month", re.compile(rf"\b{_LEAD}(?:early\s+|mid-?\s*|late\s+)?{_MONTH}\s+{_YEAR}", re.I)),
     ("half", re.compile(rf"\b{_LEAD}the\s+(first|second)\s+half\s+of\s+{_YEAR}", re.I)),
     ("quarter", re.compile(rf"\b{_LEAD}the\s+(first|second|third|fourth)\s+quarter\s+of\s+{_YEAR}", re.I)),
@@ -60,24 +70,49 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("third", re.compile(rf"\b{_LEAD}(?:the\s+)?(early|mid|late|end)(?:-|\s+|\s+of\s+){_YEAR}", re.I)),
     ("end_year", re.compile(rf"\b(?:by|before|at|until)\s+(?:the\s+)?end\s+(?:of\s+)?(?:the\s+year\s+)?{_YEAR}", re.I)),
     ("end_this_year", re.compile(r"\b(?:by|before)\s+the\s+end\s+of\s+(?:the|this)\s+year\b", re.I)),
-    ("within", re.compile(r"\bwithin\s+(\d{1,2}|[a-z-]+)\s+(months?|years?)\b", re.I)),
+    ("within", re.compile(r"\b(?:within|(?:over|in|during|within)\s+the\s+(?:next|coming|following))"
+                          r"\s+(\d{1,2}|[a-z-]+)\s+(months?|years?)\b", re.I)),
+    ("coming_year", re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:next|coming|following)\s+"
+                               r"year\b", re.I)),
+    # "in 2017-18", "during 2017/2018": a span sets its last year; "for 2015-17" dates a plan.
+    ("span", re.compile(r"\b(?:in|during|over|by)\s+((?:19|20|21)\d\d)\s*[-–/]\s*"
+                        r"((?:19|20|21)?\d\d)(?![\d-])", re.I)),
     ("year", re.compile(rf"\b(?:in|by|during|before|within|throughout|for|until)\s+{_YEAR}", re.I)),
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Due:
-    period: DuePeriod
+    """A due period found in a statement; ``period`` is None when the statement sets the
+    work against a meeting the record cannot date yet ("at the next meeting"): the words are
+    kept for the officer, and no date is invented."""
+
+    period: DuePeriod | None
     words: str  # what the statement said, for the ``why``
+
+    @property
+    def why(self) -> str:
+        if self.period is None:
+            return f"'{self.words}' -> no date yet (that meeting is not in the record)"
+        return f"'{self.words}' -> {self.period.text}"
 
 
 def find_due(text: str, meeting: Meeting, next_meeting: Meeting | None) -> Due | None:
+    """The first phrase that dates the work; a meeting the record cannot date only when no
+    phrase gives a date ("at the next meeting, and no later than June 2018" is June 2018)."""
+    undated: Due | None = None
     for name, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             period = _period(name, m, meeting, next_meeting)
             if period is not None:
                 return Due(period, " ".join(m[0].split()))
-    return None
+            if name in _MEETING_RELATIVE and undated is None:
+                undated = Due(None, " ".join(m[0].split()))
+    return undated
+
+
+#: Phrases that set work against a later meeting rather than a date.
+_MEETING_RELATIVE = frozenset({"next", "named"})
 
 
 def _period(
@@ -88,6 +123,15 @@ def _period(
         if next_meeting is None:
             return None
         return parse_period(next_meeting.date.isoformat())
+    if name == "named":
+        return None  # which meeting "the Seventh Conference" is, the record does not say
+    if name == "coming_year":
+        total = start.year * 12 + start.month - 1 + 12
+        return _checked(f"{total // 12:04d}-{total % 12 + 1:02d}", start)
+    if name == "span":
+        first, last = m[1], m[2]
+        year = int(last) if len(last) == 4 else int(first[:2] + last)
+        return _checked(f"{year:04d}", start) if year > int(first) else None
     if name == "within":
         count = int(m[1]) if m[1].isdigit() else _NUMBERS.get(m[1].lower())
         if not count:

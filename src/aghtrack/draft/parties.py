@@ -40,6 +40,54 @@ Uzbekistan, Vanuatu, Venezuela, Viet Nam, Vietnam, Yemen, Zambia, Zimbabwe, Euro
 """
 _COUNTRIES = tuple(" ".join(name.split()) for name in _COUNTRY_LIST.split(","))
 
+#: One party, several spellings: the first is the spelling a draft uses unless the record
+#: already spells the party another of these ways (then the record's wins, so "Vietnam" in a
+#: statement files under the store's "Viet Nam"). Kept to names the Bali Process, ASEAN and
+#: UN statements of the region write two ways; a statement's own "(ABBR)" definitions and the
+#: store's names cover the rest.
+_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("United States", "United States of America", "USA", "US", "U.S.", "U.S.A."),
+    ("United Kingdom", "UK", "U.K.", "United Kingdom of Great Britain and Northern Ireland"),
+    ("Republic of Korea", "ROK", "South Korea", "Korea"),
+    ("Democratic People's Republic of Korea", "DPRK", "North Korea"),
+    ("Viet Nam", "Vietnam"),
+    ("Lao PDR", "Lao People's Democratic Republic", "Laos"),
+    ("Timor-Leste", "East Timor", "Timor Leste"),
+    ("Türkiye", "Turkey", "Turkiye"),
+    ("Brunei Darussalam", "Brunei"),
+    ("Russian Federation", "Russia"),
+    ("Iran", "Islamic Republic of Iran"),
+    ("Micronesia", "Federated States of Micronesia"),
+    ("Syria", "Syrian Arab Republic"),
+    ("Czechia", "Czech Republic"),
+    ("Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"),
+    ("Papua New Guinea", "PNG"),
+    ("United Arab Emirates", "UAE"),
+    ("European Union", "EU"),
+    ("Macau", "Macao", "Macau SAR", "Macao SAR"),
+    ("Hong Kong", "Hong Kong SAR", "Hong Kong, China"),
+    (
+        "UNHCR",
+        "United Nations High Commissioner for Refugees",
+        "Office of the United Nations High Commissioner for Refugees",
+        "UN Refugee Agency",
+    ),
+    ("IOM", "International Organization for Migration", "International Organisation for Migration"),
+    ("UNODC", "United Nations Office on Drugs and Crime", "UN Office on Drugs and Crime"),
+    ("ILO", "International Labour Organization", "International Labour Organisation"),
+    ("UNDP", "United Nations Development Programme"),
+    ("UNICEF", "United Nations Children's Fund"),
+    ("OHCHR", "Office of the United Nations High Commissioner for Human Rights"),
+    ("ASEAN", "Association of Southeast Asian Nations", "Association of South-East Asian Nations"),
+    ("INTERPOL", "Interpol", "International Criminal Police Organization"),
+)
+#: Spellings joined only when the record or the statement already uses one of them: "Regional
+#: Support Office" is generic (many processes have one), so it becomes "RSO" only where the
+#: record says RSO (or the statement defines it, as ``_definitions`` reads).
+_RECORDED_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("RSO", "Regional Support Office", "Regional Support Office of the Bali Process"),
+)
+
 #: Words that end (or head) the name of a body that can be given work.
 _BODY = (
     r"Group|Groups|Office|Centre|Center|Committee|Secretariat|Secretary|Secretary-General|"
@@ -140,10 +188,21 @@ class Parties:
 
     def __init__(self, known: Iterable[str] = (), statement: str = "") -> None:
         self._canonical: dict[str, str] = {}
+        known = tuple(known)
+        known_keys = {name.casefold() for name in known}
         for name in _COUNTRIES:
             self._canonical[name.casefold()] = name
         for name in known:
             self._canonical[name.casefold()] = name
+        for spellings in (*_ALIASES, *_RECORDED_ALIASES):
+            recorded = [
+                self._canonical[n.casefold()] for n in spellings if n.casefold() in known_keys
+            ]
+            if not recorded and spellings in _RECORDED_ALIASES:
+                continue
+            spelling = recorded[0] if recorded else spellings[0]
+            for name in spellings:
+                self._canonical[name.casefold()] = spelling
         self.abbreviations: dict[str, str] = {}
         for long_form, short in _definitions(statement):
             long = _shortest_long_form(long_form, short)
@@ -158,7 +217,9 @@ class Parties:
                 self.abbreviations[long] = canonical
         names = sorted(self._canonical, key=len, reverse=True)
         self._known = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:[’']s)?(?![\w-])",
+            r"(?<![\w-])("
+            + "|".join(re.escape(n).replace("'", "['’]") for n in names)
+            + r")(?:[’']s)?(?![\w-])",
             re.IGNORECASE,
         )
 
@@ -174,7 +235,8 @@ class Parties:
         for m in self._known.finditer(text):
             if not m[1][:1].isupper():
                 continue  # "chad", "turkey": words, not the states
-            found.append((m.start(), m.end(), self._canonical[m[1].casefold()]))
+            key = m[1].casefold().replace("’", "'")
+            found.append((m.start(), m.end(), self._canonical[key]))
         spans = [(s, e) for s, e, _ in found]
         for m in _CHAIN.finditer(text):
             for offset, piece in _split_chain(m[0]):

@@ -78,6 +78,22 @@ def test_the_seed_gives_its_eight_outcomes(seeded: Cli) -> None:
     assert actions[0]["support"] == ["RSO", "IOM"]
 
 
+def test_paragraphs_that_gave_no_proposal_are_named_on_stderr(seeded: Cli) -> None:
+    """A commitment the reader missed is a line for the officer to check, never a silent
+    loss; a title or a date is no outcome and is not listed. Stdout stays the import file."""
+    text = (
+        "Outcomes of the Ninth Meeting\n\n"
+        "1. Thailand stands ready to host a workshop on returns in late 2015, subject to funding.\n"
+        "2. Members agreed to hold a roundtable on returns in 2016.\n"
+    )
+    result = seeded("draft", "-", "--meeting", "9", "--format", "json", input=text)
+    assert result.exit_code == 0
+    assert [a["source"] for a in json.loads(result.stdout)["actions"]] == ["paragraph 2"]
+    assert "1 paragraph of the statement gave no proposal" in result.stderr
+    assert "  paragraph 1: Thailand stands ready to host a workshop" in result.stderr
+    assert "Outcomes of the Ninth Meeting" not in result.stderr
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".docx", ".pdf"])
 def test_every_format_gives_the_same_outcomes(
     meeting9: Tracker, cli: Cli, tmp_path: Path, suffix: str

@@ -74,7 +74,8 @@ def draft(
 
     tracker = session(ctx).tracker(reading=not apply)
     raw, name = drafting.read_source(statement)
-    proposals = drafting.draft_statement(raw, name, drafting.context(tracker, meeting))
+    drafted = drafting.read_statement(raw, name, drafting.context(tracker, meeting))
+    proposals = drafted.proposals
     if fmt is DraftFormat.JSON:
         render.write_raw(render.to_json(drafting.document(proposals)))
     elif fmt is DraftFormat.CSV:
@@ -83,6 +84,11 @@ def draft(
         from ..render.draft import print_proposals
 
         print_proposals(proposals)
+    if drafted.unread:
+        from ..render.draft import unread_lines
+
+        for line in unread_lines(drafted.unread):
+            render.message(line)
     count = f"{len(proposals)} proposed commitment" + ("" if len(proposals) == 1 else "s")
     if not apply and _interactive() and fmt is DraftFormat.TABLE:
         apply = typer.confirm(f"Record these {count} in meeting {meeting}?", err=True)

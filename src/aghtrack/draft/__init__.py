@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import NoOutcomes
 from ..model import INFORMATIONAL, Kind, Meeting
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CSV_COLUMNS",
     "MAX_BYTES",
+    "Drafted",
     "Proposal",
     "apply",
     "context",
@@ -40,6 +41,7 @@ __all__ = [
     "draft_from_blocks",
     "draft_statement",
     "read_source",
+    "read_statement",
 ]
 
 #: The CSV form of a draft: columns ``aghtrack import`` reads (informational and why are
@@ -118,24 +120,52 @@ def context(tracker: Tracker, key: str) -> Context:
     return Context(meeting, tuple(dict.fromkeys(n for n in names if n != MEMBERS)), following)
 
 
-def draft_statement(raw: bytes, name: str, ctx: Context) -> list[Proposal]:
-    """Proposals for every outcome of a statement; NoOutcomes when it records none."""
-    proposals = draft_from_blocks(read_blocks(raw, name), ctx)
-    if not proposals:
+class Drafted(NamedTuple):
+    """What a statement gave: its proposals, and the paragraphs that gave none. The second
+    are shown to the officer, since a commitment the reader missed must not vanish silently
+    (a verb it does not know, a layout it did not follow)."""
+
+    proposals: list[Proposal]
+    unread: list[Unit]
+
+
+def read_statement(raw: bytes, name: str, ctx: Context) -> Drafted:
+    """The draft of a statement; NoOutcomes when it records none."""
+    drafted = _drafted(read_blocks(raw, name), ctx)
+    if not drafted.proposals:
         raise NoOutcomes(
             f"{name}: no outcomes found (no sentence says what was agreed, decided, requested, "
             "welcomed or noted); is this the outcome statement?"
         )
-    return proposals
+    return drafted
+
+
+def draft_statement(raw: bytes, name: str, ctx: Context) -> list[Proposal]:
+    """Proposals for every outcome of a statement; NoOutcomes when it records none."""
+    return read_statement(raw, name, ctx).proposals
 
 
 def draft_from_blocks(blocks: Sequence[Block], ctx: Context) -> list[Proposal]:
+    return _drafted(blocks, ctx).proposals
+
+
+def _drafted(blocks: Sequence[Block], ctx: Context) -> Drafted:
     statement = "\n".join(b.text for b in blocks)
     parties = Parties(ctx.known_names, statement)
     proposals: list[Proposal] = []
+    unread: list[Unit] = []
     for unit in outcome_units(list(blocks)):
-        proposals.extend(_unit_proposals(unit, parties, ctx))
-    return proposals
+        found = _unit_proposals(unit, parties, ctx)
+        proposals.extend(found)
+        if not found and _reads_as_text(unit.text):
+            unread.append(unit)
+    return Drafted(proposals, unread)
+
+
+def _reads_as_text(text: str) -> bool:
+    """A paragraph that could hold an outcome: a sentence, or more than a title's few words
+    (a title, a date and a place are no outcome, and listing them would bury the rest)."""
+    return len(text.split()) > 8 or text.rstrip().endswith((".", ";", ":"))
 
 
 def _unit_proposals(unit: Unit, parties: Parties, ctx: Context) -> list[Proposal]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..draft import Proposal
+    from ..draft.units import Unit
 
 _HEADERS = ("Source", "Kind", "Proposed commitment", "Owners", "Due", "Why")
 
@@ -57,3 +58,25 @@ def print_proposals(proposals: Sequence[Proposal]) -> None:
     ]
     rows = [tuple(visible(cell) for cell in _cells(p)) for p in proposals]
     sys.stdout.write(plain.table(columns, rows, plain.output_width(), rules=True))
+
+
+#: How many unread paragraphs are named one by one, and how much of each.
+_UNREAD_SHOWN, _UNREAD_WIDTH = 12, 70
+
+
+def unread_lines(unread: Sequence[Unit]) -> list[str]:
+    """The paragraphs that gave no proposal, for the officer to check by hand (stderr): a
+    commitment the reader missed is then a line to look at, not a silent loss."""
+    n = len(unread)
+    lines = [
+        f"{n} paragraph{'' if n == 1 else 's'} of the statement gave no proposal "
+        f"(no verb of a meeting's outcome found); check {'it' if n == 1 else 'them'}:"
+    ]
+    for unit in unread[:_UNREAD_SHOWN]:
+        text = " ".join(unit.text.split())
+        if len(text) > _UNREAD_WIDTH:
+            text = text[: _UNREAD_WIDTH - 3].rstrip() + "..."
+        lines.append(f"  {unit.source}: {text}")
+    if n > _UNREAD_SHOWN:
+        lines.append(f"  and {n - _UNREAD_SHOWN} more")
+    return lines

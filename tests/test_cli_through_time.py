@@ -386,3 +386,46 @@ def test_a_commitment_is_not_superseded_before_its_successor_was_agreed(
     early = shipped("update", "9.5", "--status", "superseded", "--by", "10.1", "--on", "2016-01-10")
     assert early.exit_code == 2 and "agreed at meeting 10 on 2016-03-01" in early.stderr
     assert store_path.read_bytes() == before
+
+
+def test_a_meeting_entered_ahead_says_when_its_commitments_show(shipped: Cli) -> None:
+    """Today is 2016-03-22 and meeting 10 is on 2016-06-01: its commitments exist from then.
+    Each refusal says so in the future tense and how to see or correct them."""
+    assert (
+        shipped("meeting", "add", "10", "--title", "Tenth", "--date", "2016-06-01").exit_code == 0
+    )
+    assert shipped("add-action", "Hold a workshop", "-m", "10").exit_code == 0
+    listed = shipped("list", "-m", "10")
+    assert listed.exit_code == 0
+    assert "meeting 10 is on 2016-06-01, after 2016-03-22; add --as-of 2016-06-01" in listed.stderr
+    shown = shipped("show", "10.1")
+    assert (
+        shown.exit_code == 2
+        and "is to be held on 2016-06-01; add --as-of 2016-06-01" in shown.stderr
+    )
+    assert "Hold a workshop" in shipped("show", "10.1", "--as-of", "2016-06-01").stdout
+    fixed = shipped("update", "10.1", "--text", "Hold two workshops")
+    assert fixed.exit_code == 2 and "'aghtrack delete 10.1' and add it again" in fixed.stderr
+    # A meeting held: the past tense, and no advice to delete.
+    late = shipped("update", "9.5", "--status", "blocked", "--on", "2015-01-01")
+    assert "was agreed at meeting 9" in late.stderr and "delete" not in late.stderr
+
+
+def test_report_and_review_take_json_as_every_read_command_does(shipped: Cli) -> None:
+    assert (
+        shipped("meeting", "add", "10", "--title", "Tenth", "--date", "2016-03-22").exit_code == 0
+    )
+    for args in (["report", "-m", "9"], ["review", "10"]):
+        assert shipped(*args, "--json").stdout == shipped(*args, "-f", "json").stdout
+
+
+def test_a_meeting_key_shaped_like_a_date_is_refused(shipped: Cli) -> None:
+    """``--since 2016-01-20`` would always mean the date, never the meeting."""
+    added = shipped("meeting", "add", "2016-01-20", "--title", "Roundtable", "--date", "2016-01-20")
+    assert added.exit_code == 2 and "som-2016-01-20" in added.stderr
+    assert (
+        shipped(
+            "meeting", "add", "2016-01", "--title", "Roundtable", "--date", "2016-01-20"
+        ).exit_code
+        == 0
+    )

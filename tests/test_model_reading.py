@@ -292,7 +292,7 @@ def test_with_changes_returns_a_changed_copy() -> None:
 def test_messages_name_what_was_wrong() -> None:
     cases: list[tuple[Callable[[], object], str]] = [
         (lambda: require_text("  "), "The text is empty; write what was agreed."),
-        (lambda: require_text("", "note"), "The note is empty; write what was agreed."),
+        (lambda: require_text("", "note"), "The note is empty; write what happened."),
         (lambda: clean_names([" "], "owner"), "An empty owner name was given."),
         (lambda: commitment_from_dict({**DOC, "support": [" "]}), "An empty support name"),
         (lambda: commitment_from_dict({**DOC, "source": ["x"]}), "'source' must be text, not list"),

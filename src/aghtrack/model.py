@@ -183,10 +183,19 @@ def unicode_text(raw: str, what: str = "text") -> str:
     return raw
 
 
+#: What to write instead of an empty field, by field.
+_WRITE = {
+    "text": "write what was agreed",
+    "note": "write what happened",
+    "title": "give the meeting's title",
+    "evidence": "say what shows it was done",
+}
+
+
 def require_text(raw: str, what: str = "text") -> str:
     """Reject blank text; otherwise keep it exactly, since the record must say what was said."""
     if not raw or raw.isspace():  # what strip() would empty, without the copy
-        raise EmptyText(f"The {what} is empty; write what was agreed.")
+        raise EmptyText(f"The {what} is empty; {_WRITE.get(what, 'write it out')}.")
     return unicode_text(raw, what)
 
 

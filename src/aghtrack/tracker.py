@@ -87,6 +87,17 @@ def _short(text: str) -> str:
     return flat if len(flat) <= _SUMMARY_WIDTH else flat[: _SUMMARY_WIDTH - 1] + "…"
 
 
+def _date_shaped(key: str) -> bool:
+    """A key written as YYYY-MM-DD (tested by hand, not by a pattern compiled on every
+    command's import)."""
+    return len(key) == 10 and key[4] == key[7] == "-" and key.replace("-", "").isdigit()
+
+
+def _held(day: date) -> str:
+    """ "was held", or "is to be held" for a meeting after today (one entered ahead)."""
+    return "is to be held" if day > clock.today() else "was held"
+
+
 def _check_followed(c: Commitment, day: date, status: Status) -> None:
     """A status change dated in the past must also fit the one dated after it: done on
     2016-01-10 cannot follow a "dropped" back-dated to 2015-10-01 (dropped is only reopened).
@@ -302,7 +313,7 @@ class Tracker:
         meeting = self.meeting(key)
         if meeting.date > when:
             raise NotYetHeld(
-                f"Meeting {meeting.key} was held on {meeting.date}, after {when}: "
+                f"Meeting {meeting.key} {_held(meeting.date)} on {meeting.date}, after {when}: "
                 "there is nothing to review as of that date."
             )
         return meeting
@@ -315,7 +326,8 @@ class Tracker:
         held = self._held_on(c.meeting)
         if held is not None and held > when:
             raise NotYetHeld(
-                f"{c.ref} did not exist on {when}: meeting {c.meeting} was held on {held}."
+                f"{c.ref} did not exist on {when}: meeting {c.meeting} {_held(held)} on {held}"
+                + (f"; add --as-of {held} to see it." if held > clock.today() else ".")
             )
         return c
 
@@ -359,6 +371,13 @@ class Tracker:
     def add_meeting(self, meeting: Meeting) -> Meeting:
         # Checked and normalised as a stored meeting is read back (names, lengths).
         meeting = meeting_from_dict(meeting_to_dict(meeting))
+        if _date_shaped(meeting.key):
+            # ``--since`` takes a date or a meeting key: this key would always be read as the
+            # date (or refused as an impossible one), never as the meeting.
+            raise BadInput(
+                f"'{meeting.key}' reads as a date, and --since would take it for one; give "
+                f"the meeting a key such as som-{meeting.key}."
+            )
         with self._transaction("meeting add") as tx:
             if self._meeting_doc_id(tx.snapshot, meeting.key) is not None:
                 raise DuplicateMeeting(
@@ -650,9 +669,15 @@ class Tracker:
         _, meeting_doc = self._find_meeting(snapshot, c.meeting)
         held = self._meeting(c.meeting, meeting_doc).date
         if day < held:
+            ahead = held > clock.today()
             raise BadInput(
-                f"{c.ref} was agreed at meeting {c.meeting} on {held}; a change to it cannot "
-                f"be dated {day}, before that."
+                f"{c.ref} {'is to be agreed' if ahead else 'was agreed'} at meeting {c.meeting} "
+                f"on {held}; a change to it cannot be dated {day}, before that."
+                + (
+                    f" To correct it before then, 'aghtrack delete {c.ref}' and add it again."
+                    if ahead
+                    else ""
+                )
             )
         today = clock.today()
         if day > today:

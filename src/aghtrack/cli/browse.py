@@ -118,7 +118,15 @@ def list_commitments(
     if hidden > 0:
         render.message(f"{hidden} more match; use --all to see them all, or --limit N.")
     elif not found:
-        render.message("No commitments match.")
+        held = tracker.meeting(flt.meeting).date if flt.meeting else None
+        if held is not None and held > when:
+            # Its commitments exist from its date: a list as of today has none yet.
+            render.message(
+                f"No commitments match: meeting {flt.meeting} is on {held}, after {when}; "
+                f"add --as-of {held} to see what was recorded for it."
+            )
+        else:
+            render.message("No commitments match.")
 
 
 AsOfOpt = Annotated[

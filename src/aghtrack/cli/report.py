@@ -14,7 +14,7 @@ from ..render.formats import Format
 from . import completion
 from .app import app, session
 from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
-from .options import MeetingOpt, OwnerOpt
+from .options import JsonOpt, MeetingOpt, OwnerOpt
 
 
 @app.command()
@@ -42,6 +42,7 @@ def report(
         ),
     ] = None,
     excel: ExcelOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The progress review of a meeting: summary, who owes what, and every commitment.
 
@@ -58,6 +59,7 @@ def report(
     from ..render import formats
     from ..render import report as rendering
 
+    fmt = Format.JSON if as_json else fmt
     formats.check_destination(fmt, output, excel=excel)
     key = normalise_meeting_key(meeting)
     tracker = session(ctx).tracker(reading=True)
@@ -106,6 +108,7 @@ def review(
     fmt: Annotated[Format, format_option(REVIEW_FORMATS)] = Format.TABLE,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The next meeting's review paper: what earlier meetings asked for that is still open,
     what was closed since the previous meeting, and what was only noted.
@@ -118,6 +121,7 @@ def review(
     from .. import render
     from ..render import formats
 
+    fmt = Format.JSON if as_json else fmt
     formats.check_destination(fmt, output, excel=excel)
     tracker = session(ctx).tracker(reading=True)
     found = tracker.review(meeting, as_of=optional_date(as_of), series=series)

@@ -429,3 +429,28 @@ def test_a_meeting_key_shaped_like_a_date_is_refused(shipped: Cli) -> None:
         ).exit_code
         == 0
     )
+
+
+def test_became_overdue_is_dated_when_it_really_became_late(shipped: Cli) -> None:
+    """9.5 is due 2016-H1: moved to 2015-Q4 on 2016-02-01, it is late from that day, not
+    from 2016-01-01 (when the list as of then shows it on time); a commitment done in time
+    and reopened after its period is late from the reopening."""
+    assert shipped("update", "9.5", "--due", "2015-Q4", "--on", "2016-02-01").exit_code == 0
+    assert shipped("update", "9.6", "--due", "2015-Q3", "--on", "2015-05-06").exit_code == 0
+    assert shipped("done", "9.6", "--on", "2015-06-01").exit_code == 0
+    assert shipped("update", "9.6", "--status", "open", "--on", "2016-02-10").exit_code == 0
+
+    def became_overdue(since: str) -> dict[str, str]:
+        paper = json.loads(
+            shipped(
+                "report", "-m", "9", "--as-of", "2016-03-01", "--since", since, "-f", "json"
+            ).stdout
+        )
+        return {c["ref"]: c["on"] for c in paper["since"]["changes"] if c["what"] == "overdue"}
+
+    late = became_overdue("2016-01-15")
+    assert late["9.5"] == "2016-02-01"
+    assert late["9.6"] == "2016-02-10"
+    listed = json.loads(shipped("list", "--overdue", "--as-of", "2016-01-10", "--json").stdout)
+    assert "9.5" not in [c["ref"] for c in listed]
+    assert became_overdue("2016-02-01") == {k: v for k, v in late.items() if v > "2016-02-01"}

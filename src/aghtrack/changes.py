@@ -132,12 +132,30 @@ def _evidence_text(evidence: Evidence) -> str:
 
 
 def _became_overdue(c: Commitment, since: date, until: date) -> Change | None:
-    """Overdue on ``until`` but not on ``since``: it became overdue the day after its period
-    ended, within the window."""
+    """Overdue on ``until``, and became so after ``since``: dated the first day of the
+    stretch of lateness that runs to ``until``. That is the day after its period ended only
+    if it was open then: a due date moved into the past, or a reopening, makes it late from
+    the day of that change. Lateness starts or ends only on such days: the day after a due
+    period it had ended, or a dated change."""
     now = as_of(c, until)
     if now.due is None or not now.is_overdue(until):
         return None
-    first_late = now.due.due_by + timedelta(days=1)
-    if first_late <= since:
+    days = {e.on for e in c.events if e.on is not None and e.on <= until}
+    for e in c.events:
+        due = e.changes.get("due") if e.op in (Op.CREATE, Op.EDIT) else None
+        if due is not None:
+            days.add(due.due_by + timedelta(days=1))
+    start = None
+    for day in sorted((d for d in days if d <= until), reverse=True):
+        if not _late(c, day):
+            break
+        if not _late(c, day - timedelta(days=1)):
+            start = day
+            break
+    if start is None or start <= since:
         return None
-    return Change(c.ref, first_late, What.OVERDUE, f"due {now.due.text}")
+    return Change(c.ref, start, What.OVERDUE, f"due {now.due.text}")
+
+
+def _late(c: Commitment, day: date) -> bool:
+    return as_of(c, day).is_overdue(day)

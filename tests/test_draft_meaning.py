@@ -360,3 +360,90 @@ def test_a_later_meeting_the_record_cannot_date_is_kept_in_words_not_a_date(phra
 def test_a_date_wins_over_a_meeting_the_record_cannot_date() -> None:
     found = find_due("report at the next meeting and no later than June 2018", MEETING, None)
     assert found is not None and found.period is not None and found.period.text == "2018-06"
+
+
+# --- UN-style bodies, calls and recommendations, lists of supporting parties ------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "item", "kind", "owners"),
+    [
+        ("The Executive Committee,", "Requests the High Commissioner to report in 2019;",
+         Kind.REQUESTED, ("High Commissioner",)),
+        ("The General Assembly,", "Urges States to accede to the Convention;", Kind.URGED, ("States",)),
+        ("The Conference of the Parties,", "Decides to review the matter in 2019.", Kind.DECIDED,
+         ("Conference of the Parties",)),
+        ("The Executive Committee,", "Notes with concern the number of refugees;", Kind.NOTED, None),
+        ("The Working Group on Trafficking,", "Welcomes the report of the RSO;", Kind.WELCOMED, None),
+    ],
+)  # fmt: skip
+def test_a_un_style_body_naming_itself_before_its_lettered_paragraphs(
+    lead: str, item: str, kind: Kind, owners: tuple[str, ...] | None
+) -> None:
+    """The verbs keep their capital after the body's name and its comma; each lettered
+    paragraph is an outcome of its own (a whole conclusion was 'no outcomes found')."""
+    proposals = draft(f"{lead}\n(a) {item}\n(b) Invites States to share data.\n")
+    assert [p.source for p in proposals] == ["paragraph 1(a)", "paragraph 1(b)"]
+    assert proposals[0].kind is kind
+    if owners is not None:
+        assert proposals[0].owners == owners
+    assert (proposals[1].kind, proposals[1].owners) == (Kind.INVITED, ("States",))
+
+
+def test_a_name_after_a_comma_is_still_no_verb() -> None:
+    """Only a verb in the third person follows a body's name: "..., Regional Support Office"
+    is a name."""
+    reading = read_sentence(
+        "Members thanked IOM, Regional Support Office and UNHCR for their work.", Parties()
+    )
+    assert reading is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The Ministers called for greater commitment to the Work Plan.", Kind.CALLED_UPON),
+        ("Leaders called for urgent action on the bulk petroleum initiative.", Kind.CALLED_UPON),
+        ("Member States should nominate liaison officers by the next meeting.", Kind.RECOMMENDED),
+        ("The Work Plan should be followed up by senior officials.", Kind.RECOMMENDED),
+    ],
+)
+def test_calls_for_action_and_what_should_be_done_are_work(sentence: str, kind: Kind) -> None:
+    reading = read_sentence(sentence, Parties())
+    assert reading is not None and reading.kind is kind and not reading.informational
+
+
+def test_what_should_only_be_noted_is_no_work() -> None:
+    reading = read_sentence("The framework should be noted as a guide.", Parties())
+    assert reading is None or reading.informational
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "in collaboration with the People's Republic of China, Japan and the Republic of Korea",
+        "with the support of China, Japan, and the Republic of Korea",
+        "in partnership with China, Japan and Republic of Korea",
+    ],
+)
+def test_a_list_of_supporting_parties_is_read_past_its_commas(phrase: str) -> None:
+    proposal = only(f"Ministers agreed to strengthen cooperation on returns {phrase}.")
+    assert set(proposal.support) == {"China", "Japan", "Republic of Korea"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owners"),
+    [
+        ("Members requested IOM, UNHCR and UNODC to prepare a joint paper.", ("IOM", "UNHCR", "UNODC")),
+        ("Ministers encouraged Australia, New Zealand and Fiji to share data.",
+         ("Australia", "New Zealand", "Fiji")),
+        ("The meeting calls on Governments, UNHCR and the international community to respond.",
+         ("Governments", "UNHCR")),
+        ("Members urged States, in particular those of origin, to cooperate.", ("States",)),
+    ],
+)  # fmt: skip
+def test_the_list_of_those_asked_goes_on_past_its_commas(
+    sentence: str, owners: tuple[str, ...]
+) -> None:
+    reading = read_sentence(sentence, Parties())
+    assert reading is not None and reading.owners == owners

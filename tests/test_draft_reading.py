@@ -478,3 +478,37 @@ def test_a_sentence_ending_at_the_foot_of_two_pages_is_kept() -> None:
 
     pages = ["1. Members agreed to hold a workshop\nin 2017.", "2. Fiji will host it\nin 2017."]
     assert pdf_text(pages).count("in 2017.") == 2
+
+
+def test_line_breaks_in_an_html_page_s_source_are_spaces() -> None:
+    """A page converted from PDF breaks every printed line in its source, with blank lines
+    between some: a browser shows one paragraph, and so must the reader (a paragraph cut in
+    two lost its second half's commitment). Only <br> breaks a line; <pre> keeps its own."""
+    page = (
+        "<p>(j) Recognizes the burden of countries of asylum,<br />\n\n"
+        "and calls on Governments and UNHCR<br />\n"
+        "to continue to respond;</p>\n<p>(k) Encourages States to promote regional "
+        "initiatives;</p><pre>1. Keep\nthese lines</pre>"
+    )
+    blocks = html_blocks(page)
+    assert [(b.label, b.text) for b in blocks[:2]] == [
+        ("j", "Recognizes the burden of countries of asylum, and calls on Governments and "
+              "UNHCR to continue to respond;"),
+        ("k", "Encourages States to promote regional initiatives;"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "title", ["No. 65 (XLII) GENERAL (1991)", "1997 (Executive Committee, 48th session)"]
+)
+def test_a_reference_line_over_lettered_paragraphs_is_not_their_lead_in(title: str) -> None:
+    units = units_of(
+        f"{title}\n\n(a) Notes with concern the number of refugees;\n\n"
+        "(b) Requests the High Commissioner to report in 2019.\n"
+    )
+    texts = [text for _, text in units]
+    assert "Notes with concern the number of refugees" in texts
+    assert "Requests the High Commissioner to report in 2019." in texts
+    # A lead-in still leads in.
+    led = units_of("The Executive Committee,\n\n(a) Requests the High Commissioner to report.\n")
+    assert led[-1][1] == "The Executive Committee, Requests the High Commissioner to report."

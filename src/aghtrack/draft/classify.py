@@ -52,6 +52,10 @@ _VERBS: tuple[_Verb, ...] = (
     _Verb(r"invite(?:s|d)?", Kind.INVITED, STRONG, OBJECT),
     _Verb(r"urge(?:s|d)?", Kind.URGED, STRONG, OBJECT),
     _Verb(r"call(?:s|ed)?\s+(?:up)?on", Kind.CALLED_UPON, STRONG, OBJECT),
+    # "called for greater commitment": a call on no one named, owed by those who made it.
+    _Verb(r"call(?:s|ed)?\s+for", Kind.CALLED_UPON, SOFT),
+    # "Member States should nominate ...": a recommendation to its subject.
+    _Verb(r"should(?!\s+(?:be\s+)?(?:noted|recalled|recognised|recognized)\b)", Kind.RECOMMENDED, SOFT),
     _Verb(r"recommend(?:s|ed)?", Kind.RECOMMENDED, STRONG),
     _Verb(r"encourage(?:s|d)?", Kind.ENCOURAGED, SOFT, OBJECT),
     _Verb(r"(?:advise(?:s|d)?|suggest(?:s|ed)?)", Kind.RECOMMENDED, SOFT),
@@ -347,12 +351,26 @@ def _main_verb(text: str) -> tuple[_Verb, re.Match[str]] | None:
         word = m[0].lower() if " " not in m[0] else ""
         if _NOT_A_VERB_AFTER.search(before) and not _PASSIVE_BEFORE.search(before):
             continue
-        if m[0][:1].isupper() and before.strip() and not _LEADING_ADVERBS.fullmatch(before):
+        if (
+            m[0][:1].isupper()
+            and before.strip()
+            and not _LEADING_ADVERBS.fullmatch(before)
+            and not (_ORGAN_LEAD.fullmatch(before) and m[0].split()[0].endswith("s"))
+        ):
             continue  # "the Regional Support Office": a name, not the verb
         if word in _NOUN_TOO and not _verb_position(before):
             continue  # "technical support", "policy notes", "a request": nouns
         return verb, m
     return None
+
+
+#: A UN-style body naming itself before its operative paragraphs ("The Executive Committee,"
+#: then "(c) Requests the High Commissioner ..."): its verbs keep their capital, in the third
+#: person ("Requests", "Urges"), after this lead-in and its comma.
+_ORGAN_LEAD = re.compile(
+    r"\s*(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|for|on|and)\s+(?:the\s+)?)?[A-Z][\w'’-]*){0,7}"
+    r"\s*,\s*"
+)
 
 
 #: Verb forms that are nouns as often: a verb only where a verb can stand.
@@ -433,6 +451,13 @@ def _owners(
         target = re.match(r"\s*(?:that\s+)?(.*?)(?:\s+to\s+|\s+with\s+|\s*[:,;]|$)", after)
         if target is not None and target[1].strip():
             chunk = target[1]
+            # "calls on Governments, UNHCR and the international community to ...": the list
+            # of those asked goes on past a comma while a party follows it.
+            rest = re.match(r"((?:,\s*(?:and\s+)?[^,;:]+?)+?)\s+to\s", after[target.end(1) :])
+            if rest is not None and all(
+                parties.names(piece) for piece in re.split(r",\s*(?:and\s+)?", rest[1])[1:2]
+            ):
+                chunk += rest[1]
             names = tuple(parties.names(chunk))
             if not names and parties.canonical(chunk) == MEMBERS:
                 names = (MEMBERS,)  # "encouraged members to", "urged member states to"
@@ -467,9 +492,18 @@ def _chunk_parties(text: str, parties: Parties) -> tuple[str, ...]:
     """The parties at the start of ``text``: "the RSO and IOM" in "the RSO and IOM to ...".
     A name may run past where the phrase seems to end ("Working Group on ... in Persons"),
     so it counts if it starts before then."""
+    found = parties.find(text[:300])
+    starts = {start for start, _ in found}
     end = _CHUNK_END.search(text)
     limit = end.start() if end else len(text)
-    return tuple(name for start, name in parties.find(text[:300]) if start < limit)
+    # A list goes on past a comma when a party follows it ("China, Japan and Korea").
+    while (more := _LIST_COMMA.match(text, limit)) is not None and more.end() in starts:
+        end = _CHUNK_END.search(text, more.end() + 1)
+        limit = end.start() if end else len(text)
+    return tuple(name for start, name in found if start < limit)
+
+
+_LIST_COMMA = re.compile(r",\s*(?:and\s+)?(?:the\s+)?")
 
 
 def support_of(text: str, parties: Parties, owners: tuple[str, ...]) -> tuple[tuple[str, ...], str]:

@@ -449,6 +449,9 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "head", "noscript", "template", "svg", "nav"})
 
 
+_SOURCE_BREAK = re.compile(r"[\r\n]+")
+
+
 class _HtmlReader(HTMLParser):
     """Collects block-level text with the list each item is in (ol/ul, type, start)."""
 
@@ -460,6 +463,7 @@ class _HtmlReader(HTMLParser):
         self._lists: list[list[object]] = []  # [tag, type, next number]
         self._item: tuple[Style, str, int] | None = None
         self._heading = False
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
@@ -471,6 +475,8 @@ class _HtmlReader(HTMLParser):
             return
         if tag in _BLOCK_TAGS or tag in ("ul", "ol"):
             self._flush()
+        if tag == "pre":
+            self._pre += 1
         if tag in ("ul", "ol"):
             start = values.get("start") or "1"
             kind = values.get("type") or ""
@@ -504,6 +510,8 @@ class _HtmlReader(HTMLParser):
             return
         if tag in _BLOCK_TAGS or tag in ("ul", "ol"):
             self._flush()
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
         if tag in ("ul", "ol") and self._lists:
             self._lists.pop()
         if tag == "li":
@@ -513,7 +521,11 @@ class _HtmlReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self._text.append(data)
+            # A line break in the page's source is a space, as a browser shows it: only
+            # <br> breaks a line (two of them a paragraph). Pages converted from PDF break
+            # every printed line in the source, and a blank one between two of them would
+            # cut a paragraph, and its commitment, in two.
+            self._text.append(data if self._pre else _SOURCE_BREAK.sub(" ", data))
 
     def _flush(self) -> None:
         raw = "".join(self._text)

@@ -73,6 +73,9 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
             top, top_lead, letter, letter_lead = "", "", "", ""
             continue
         if style in ("letter", "roman") and top:
+            if top_pending is not None and _reference_line(top_pending.text):
+                units.append(top_pending)  # a title over the items, not their lead-in
+                top_lead, top_pending = "", None
             if top_pending is not None:
                 top_lead, top_pending = top_pending.text, None
             if style == "roman" and letter:
@@ -123,6 +126,20 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
 #: "Members noted the following:" announces its items; read with one, it would say "noted the
 #: following the report ...", so the announcement is dropped ("noted the report ...").
 _FOLLOWING = re.compile(r"\s*,?\s*\b(?:the following|as follows)$", re.I)
+
+
+def _reference_line(text: str) -> bool:
+    """A title or reference over lettered paragraphs ("No. 65 (XLII) GENERAL (1991)",
+    "1997 (Executive Committee, 48th session)"): a number, no word in lower case outside
+    brackets, and no lead-in's closing punctuation. Read as a lead-in, it was glued to the
+    front of every item and hid their verbs."""
+    stripped = text.rstrip()
+    outside = re.sub(r"\([^)]*\)", " ", stripped)  # "(Executive Committee, 48th session)"
+    return (
+        bool(re.search(r"\d", stripped))
+        and not re.search(r"\b[a-z]{4,}\b", outside)
+        and not stripped.endswith((":", ",", "—", "–", "-"))
+    )
 
 
 def _leads_in(text: str) -> bool:

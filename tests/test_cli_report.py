@@ -467,3 +467,33 @@ def test_a_report_to_a_file_or_pipe_is_laid_out_without_rich(review: Tracker) ->
     for needle in ("Progress review: Ninth AHG SOM", "Who owes what (by lead)", "9.4"):
         assert needle in out
     assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_the_output_s_name_sets_the_format_and_never_contradicts_it(
+    review: Tracker, cli: Cli, tmp_path: Path
+) -> None:
+    """``--output paper.docx`` is a Word paper without ``--format docx``; a name saying one
+    format with ``--format`` another is refused before anything is written (a Word paper
+    replaced by text was lost, JSON named record.xlsx opened nowhere)."""
+    import zipfile
+
+    paper, record, listing = tmp_path / "paper.docx", tmp_path / "record.xlsx", tmp_path / "l.csv"
+    assert cli("report", "-m", "9", "--output", str(paper)).exit_code == 0
+    assert zipfile.is_zipfile(paper) and "word/document.xml" in zipfile.ZipFile(paper).namelist()
+    assert cli("export", "--output", str(record)).exit_code == 0
+    assert "xl/workbook.xml" in zipfile.ZipFile(record).namelist()
+    assert cli("list", "--output", str(listing)).exit_code == 0
+    assert listing.read_text().startswith("ref,meeting,seq,")
+    kept = paper.read_bytes()
+    for args in (
+        ["report", "-m", "9", "-f", "md", "--output", str(paper)],
+        ["list", "--json", "--output", str(paper)],
+        ["export", "--output", str(tmp_path / "record.docx")],
+        ["report", "-m", "9", "--output", str(tmp_path / "paper.pdf")],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, args
+    assert paper.read_bytes() == kept
+    assert not (tmp_path / "record.docx").exists() and not (tmp_path / "paper.pdf").exists()
+    # A name that says no format keeps the command's own default.
+    assert cli("report", "-m", "9", "--output", str(tmp_path / "paper.txt")).exit_code == 0

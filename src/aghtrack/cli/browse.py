@@ -18,7 +18,7 @@ from ..periods import optional_date
 from ..render.formats import Format
 from . import completion
 from .app import app, session
-from .formats import LIST_FORMATS, ExcelOpt, OutputOpt, format_option
+from .formats import LIST_FORMATS, ExcelOpt, OutputOpt, chosen_format, format_option
 from .options import JsonOpt, OwnerOpt, RefArg
 
 DEFAULT_PAGE = 50
@@ -91,8 +91,7 @@ def list_commitments(
 
     if limit is not None and show_all:
         raise BadInput("Give either --limit or --all, not both.")
-    fmt = Format.JSON if as_json else fmt
-    formats.check_destination(fmt, output, excel=excel)
+    fmt = chosen_format(ctx, fmt, output, LIST_FORMATS, excel=excel, as_json=as_json)
     when = clock.today(optional_date(as_of))
     flt = Filter(
         meeting=meeting.strip().lower() if meeting is not None else None,

@@ -28,6 +28,7 @@ __all__ = [
     "REVIEW_FORMATS",
     "ExcelOpt",
     "OutputOpt",
+    "chosen_format",
     "format_option",
 ]
 
@@ -96,3 +97,25 @@ ExcelOpt = Annotated[
         help="CSV for Excel: start with a UTF-8 byte-order mark so non-Latin names open right.",
     ),
 ]
+
+
+def chosen_format(
+    ctx: typer.Context,
+    fmt: Format,
+    output: Path | None,
+    offered: Sequence[Format],
+    *,
+    excel: bool = False,
+    as_json: bool = False,
+) -> Format:
+    """The format a command writes (``--json`` or ``--format`` if given, else the one
+    ``--output``'s name says), checked against where it goes before any work is done."""
+    from ..render import formats
+
+    source = ctx.get_parameter_source("fmt")
+    given = as_json or (source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"))
+    chosen = formats.destination_format(
+        Format.JSON if as_json else fmt, output, given=given, offered=offered
+    )
+    formats.check_destination(chosen, output, excel=excel)
+    return chosen

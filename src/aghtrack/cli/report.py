@@ -13,7 +13,14 @@ from ..periods import optional_date
 from ..render.formats import Format
 from . import completion
 from .app import app, session
-from .formats import REPORT_FORMATS, REVIEW_FORMATS, ExcelOpt, OutputOpt, format_option
+from .formats import (
+    REPORT_FORMATS,
+    REVIEW_FORMATS,
+    ExcelOpt,
+    OutputOpt,
+    chosen_format,
+    format_option,
+)
 from .options import JsonOpt, MeetingOpt, OwnerOpt
 
 
@@ -59,8 +66,7 @@ def report(
     from ..render import formats
     from ..render import report as rendering
 
-    fmt = Format.JSON if as_json else fmt
-    formats.check_destination(fmt, output, excel=excel)
+    fmt = chosen_format(ctx, fmt, output, REPORT_FORMATS, excel=excel, as_json=as_json)
     key = normalise_meeting_key(meeting)
     tracker = session(ctx).tracker(reading=True)
     found = tracker.report(
@@ -121,8 +127,7 @@ def review(
     from .. import render
     from ..render import formats
 
-    fmt = Format.JSON if as_json else fmt
-    formats.check_destination(fmt, output, excel=excel)
+    fmt = chosen_format(ctx, fmt, output, REVIEW_FORMATS, excel=excel, as_json=as_json)
     tracker = session(ctx).tracker(reading=True)
     found = tracker.review(meeting, as_of=optional_date(as_of), series=series)
     formats.deliver(formats.formatter(fmt, excel=excel).review(found), output, store=tracker.store)

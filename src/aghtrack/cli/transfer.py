@@ -13,7 +13,7 @@ import typer
 
 from ..render.formats import Format
 from .app import app, session
-from .formats import EXPORT_FORMATS, ExcelOpt, OutputOpt, format_option
+from .formats import EXPORT_FORMATS, ExcelOpt, OutputOpt, chosen_format, format_option
 
 if TYPE_CHECKING:
     from ..transfer import ProgressCallback
@@ -101,7 +101,7 @@ def export(
     from .. import render, transfer
     from ..render import formats
 
-    formats.check_destination(fmt, output, excel=excel)
+    fmt = chosen_format(ctx, fmt, output, EXPORT_FORMATS, excel=excel)
     store = session(ctx).tracker(reading=True).store
     record = transfer.load_record(store)
     formats.deliver(formats.formatter(fmt, excel=excel).record(record), output, store=store)

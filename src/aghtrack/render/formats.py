@@ -72,6 +72,64 @@ REVIEW_FORMATS = REPORT_FORMATS
 EXPORT_FORMATS = (Format.JSON, Format.CSV, Format.XLSX)
 
 
+#: The format a file's name says it holds.
+_BY_SUFFIX = {
+    ".json": Format.JSON,
+    ".csv": Format.CSV,
+    ".md": Format.MD,
+    ".markdown": Format.MD,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".docx": Format.DOCX,
+    ".xlsx": Format.XLSX,
+}
+#: Documents aghtrack does not write (Word, Excel or a browser makes them from one it does).
+_NOT_WRITTEN = frozenset({".pdf", ".doc", ".rtf", ".odt", ".xls", ".ods"})
+_NAMED = {
+    Format.JSON: "a JSON file",
+    Format.CSV: "a CSV file",
+    Format.MD: "a Markdown file",
+    Format.HTML: "a web page",
+    Format.DOCX: "a Word document",
+    Format.XLSX: "an Excel workbook",
+}
+
+
+def destination_format(
+    fmt: Format, output: Path | None, *, given: bool, offered: Sequence[Format]
+) -> Format:
+    """The format to write: ``--format`` when given, else what ``--output``'s name says
+    (``--output review.docx`` is a Word paper). A name saying another format than the one
+    given is refused: JSON written to ``record.xlsx`` opened nowhere and imported nowhere
+    under its own name, and a Word paper overwritten with text was lost."""
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix in _NOT_WRITTEN:
+        raise BadInput(
+            f"aghtrack does not write {suffix} files: write docx, xlsx or html, and save it as "
+            f"{suffix} from Word, Excel or a browser."
+        )
+    named = _BY_SUFFIX.get(suffix)
+    if named is None or named is fmt:
+        return fmt
+    assert output is not None
+    if given:
+        raise BadInput(
+            f"--output {output.name} names {_NAMED[named]}, but --format is {fmt.value}: give "
+            f"--format {named.value}, or a file name ending .{_suffix(fmt)}."
+        )
+    if named not in offered:
+        raise BadInput(
+            f"--output {output.name} names {_NAMED[named]}, which this command does not "
+            f"write; give --format ({', '.join(f.value for f in offered)}) and a file name "
+            "to match."
+        )
+    return named
+
+
+def _suffix(fmt: Format) -> str:
+    return "txt" if fmt is Format.TABLE else fmt.value
+
+
 def check_destination(fmt: Format, output: Path | None, *, excel: bool = False) -> None:
     """Refuse, before any work, what cannot be written where it is asked for."""
     if fmt.binary and output is None:

@@ -381,3 +381,18 @@ def test_a_note_author_reads_back() -> None:
 )
 def test_names_are_normalised(raw: str, name: str) -> None:
     assert normalise_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Pasted from Word\r\n", "Pasted from Word"),
+        ("Line one\r\nLine two\r\n", "Line one\nLine two"),
+        ("Old Mac\rline", "Old Mac\nline"),
+        ("Plain\ntext", "Plain\ntext"),
+        ("Viet Nam\r\n", "Viet Nam"),
+    ],
+)
+def test_windows_line_ends_are_line_breaks_not_characters(typed: str, kept: str) -> None:
+    """A note pasted from Word showed "\\x0d" at each line end in every paper."""
+    assert require_text(typed) == kept

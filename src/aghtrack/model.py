@@ -165,12 +165,18 @@ def normalise_meeting_key(raw: str) -> str:
 
 def unicode_text(raw: str, what: str = "text") -> str:
     """Refuse text holding undecodable bytes (Python keeps them as lone surrogates), which
-    could never be written to the UTF-8 store, and text longer than ``MAX_TEXT``."""
+    could never be written to the UTF-8 store, and text longer than ``MAX_TEXT``; Windows
+    line ends become plain ones."""
     if len(raw) > MAX_TEXT:
         raise TextTooLong(
             f"The {what} is {len(raw):,} characters long; the most one field holds is "
             f"{MAX_TEXT:,}. Keep the full document elsewhere and record where."
         )
+    if "\r" in raw:
+        # Windows line ends (a note pasted from Word, a CSV saved on Windows) are line
+        # breaks, not characters: kept, every paper showed "\x0d" at each. The one a paste
+        # leaves at the end is no part of the text.
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     if raw.isascii():  # nothing to check, and most text is: no copy made to find out
         return raw
     try:

@@ -624,7 +624,11 @@ def test_a_sync_killed_during_its_push_still_stops_undo(
     assert refused.returncode == 1
     assert "already taken into the shared record" in refused.stderr
     hook.unlink()
+    # Nothing is waiting in the store, but the share holds what the push never delivered.
+    waiting = rso.run("sync", "--status").stdout
+    assert "cut short are not on the shared record yet: run 'aghtrack sync'" in waiting
     rso.run("sync")
+    assert "cut short" not in rso.run("sync", "--status").stdout
     ind.run("sync")
     assert "on its way" in ind.run("show", "9.3").stdout
     assert rso.export() == ind.export()

@@ -112,6 +112,8 @@ class ShareStatus:
     waiting: int
     remote_ahead: int | None
     problem: str = ""
+    #: Syncs' changes in the share and not on the shared record (a sync was cut short).
+    unpushed: int = 0
 
     def line(self) -> str:
         ahead = (
@@ -122,7 +124,13 @@ class ShareStatus:
             if self.remote_ahead
             else "the shared record has nothing new"
         )
-        return f"{_changes(self.waiting)} waiting to be sent to {self.remote}; {ahead}"
+        cut_short = (
+            "; changes taken in by a sync that was cut short are not on the shared record "
+            "yet: run 'aghtrack sync' to send them"
+            if self.unpushed and self.remote_ahead is not None
+            else ""
+        )
+        return f"{_changes(self.waiting)} waiting to be sent to {self.remote}; {ahead}{cut_short}"
 
 
 def _changes(n: int) -> str:
@@ -212,13 +220,12 @@ class Sharing:
             self.git.fetch()
         except SyncFailed as e:
             return ShareStatus(remote, waiting, None, str(e))
-        theirs = self.git.remote_head()
-        ahead = (
-            self.git.count(f"HEAD..{theirs}")
-            if theirs and self.git.head()
-            else int(theirs is not None)
-        )
-        return ShareStatus(remote, waiting, ahead)
+        theirs, mine = self.git.remote_head(), self.git.head()
+        ahead = self.git.count(f"HEAD..{theirs}") if theirs and mine else int(theirs is not None)
+        # Taken into the share by a sync cut short (Ctrl-C, no network) but not pushed: the
+        # store counts them sent, and only the next sync sends them.
+        unpushed = (self.git.count(f"{theirs}..HEAD") if theirs else 1) if mine else 0
+        return ShareStatus(remote, waiting, ahead, unpushed=unpushed)
 
     def sync(self, remote: str | None = None) -> SyncReport:
         url = None if remote is None else remote_url(remote)

@@ -627,7 +627,7 @@ def test_a_sync_killed_during_its_push_still_stops_undo(
     # Nothing is waiting in the store, but the share holds what the push never delivered.
     waiting = rso.run("sync", "--status").stdout
     assert "cut short are not on the shared record yet: run 'aghtrack sync'" in waiting
-    rso.run("sync")
+    assert rso.run("sync").stdout.startswith("sent 1 change, ")
     assert "cut short" not in rso.run("sync", "--status").stdout
     ind.run("sync")
     assert "on its way" in ind.run("show", "9.3").stdout

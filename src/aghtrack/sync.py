@@ -279,6 +279,10 @@ class Sharing:
                 tx.mark()
                 tx.summary = f"Synced with the shared record: {_changes(sent)} taken in to send"
             marked = True
+            # Remembered now: a sync cut short after this point still counts them, and the
+            # next one says it sent them (it said "sent 0 changes").
+            with contextlib.suppress(OSError):
+                self._save_state(state)
         failure: SyncFailed | None = None
         try:
             report.started = self._exchange(empty, moved=moved_from is not None)

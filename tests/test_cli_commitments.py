@@ -515,3 +515,22 @@ def test_text_with_undecodable_bytes_is_refused_not_a_traceback(
         result = record(*args)
         assert result.exit_code == 2 and "not UTF-8" in result.stderr
     assert store_path.read_bytes() == before
+
+
+def test_none_clears_supporting_parties_and_tags_as_it_clears_the_due(record: Cli) -> None:
+    assert record("update", "9.2", "--support", "none", "--tag", "NONE").exit_code == 0
+    shown = listed(record, "--meeting", "9")[1]
+    assert (shown["support"], shown["tags"]) == ([], [])
+    empty = record("update", "9.2", "--due", " ")
+    assert empty.exit_code == 2 and "'none' to clear it" in empty.stderr
+
+
+def test_a_reopened_commitment_no_longer_shows_the_evidence_of_its_closing(record: Cli) -> None:
+    assert (
+        record("done", "9.1", "--evidence", "Roundtable held", "--on", "2015-12-04").exit_code == 0
+    )
+    assert record("update", "9.1", "--status", "open", "--on", "2016-01-10").exit_code == 0
+    assert listed(record, "--meeting", "9")[0]["evidence"] is None
+    done_then = listed(record, "--meeting", "9", "--as-of", "2015-12-31")[0]
+    assert done_then["evidence"]["text"] == "Roundtable held"  # as it stood then
+    assert "Roundtable held" in record("show", "9.1").stdout  # and in its history

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from .errors import BadInput
 from .model import (
+    CLOSED,
     Commitment,
     Evidence,
     Kind,
@@ -197,6 +198,10 @@ class _State:
             self.superseded_by = e.superseded_by if e.status is Status.SUPERSEDED else None
             if e.evidence is not None:
                 self.evidence = e.evidence
+            elif e.status not in CLOSED:
+                # Reopened: what showed it done no longer stands (it stays in the history);
+                # an open commitment "with evidence" misled every paper.
+                self.evidence = None
         elif op is _NOTE and e.note is not None:
             self.notes.append(e.note)
         elif op is _DELETE:

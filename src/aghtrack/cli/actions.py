@@ -125,7 +125,7 @@ def update(
         typer.Option(
             "--support",
             metavar="NAME",
-            help="Replace the supporting parties.",
+            help="Replace the supporting parties; 'none' clears them.",
             autocompletion=completion.owners,
         ),
     ] = None,
@@ -143,7 +143,8 @@ def update(
         typer.Option("--kind", metavar="KIND", help="New kind.", autocompletion=completion.kinds),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", metavar="TAG", help="Replace the tags.")
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="Replace the tags; 'none' clears them."),
     ] = None,
     source: Annotated[
         str | None, typer.Option(metavar="TEXT", help="New source, e.g. 'bullet 3'.")
@@ -169,6 +170,10 @@ def update(
 
     new_due = UNSET
     if due is not None:
+        if not due.strip():
+            raise BadInput(
+                "--due is empty: give a due period (e.g. 2016-H1), or 'none' to clear it."
+            )
         new_due = None if due.strip().lower() == "none" else parse_period(due)
     commitment = (
         session(ctx)
@@ -177,17 +182,25 @@ def update(
             ref,
             text=text,
             owners=owner,
-            support=support,
+            support=_cleared(support),
             due=new_due,
             status=parse_status(status) if status is not None else None,
             kind=parse_kind(kind) if kind is not None else None,
-            tags=tag,
+            tags=_cleared(tag),
             source=source,
             on=optional_date(on),
             superseded_by=by,
         )
     )
     _report_change(commitment, f"Updated {commitment.ref}.", as_json)
+
+
+def _cleared(values: list[str] | None) -> list[str] | None:
+    """``--support none`` or ``--tag none`` alone clears the list, as ``--due none`` does
+    (it recorded a party or a tag named "none")."""
+    if values is not None and [v.strip().lower() for v in values] == ["none"]:
+        return []
+    return values
 
 
 @app.command()

@@ -447,3 +447,24 @@ def test_the_list_of_those_asked_goes_on_past_its_commas(
 ) -> None:
     reading = read_sentence(sentence, Parties())
     assert reading is not None and reading.owners == owners
+
+
+@pytest.mark.parametrize(
+    ("phrase", "period"),
+    [
+        ("hold a workshop by 2017-Q3", "2017-Q3"),
+        ("report by 2018-h1", "2018-H1"),
+        ("circulate the draft by 2017-06-30", "2017-06-30"),
+        ("finish before 2017-06", "2017-06"),
+        ("in 2017-18", "2018"),  # a span, not month 18
+    ],
+)
+def test_the_record_s_own_due_forms_are_read_as_typed(phrase: str, period: str) -> None:
+    found = find_due(phrase, MEETING, None)
+    assert found is not None and found.period is not None and found.period.text == period
+
+
+@pytest.mark.parametrize("phrase", ["by 2017-Q7", "by 2017-02-30", "by 2016-Q4"])
+def test_an_impossible_or_past_due_form_gives_no_due(phrase: str) -> None:
+    found = find_due(phrase, MEETING, None)
+    assert found is None or found.period is None

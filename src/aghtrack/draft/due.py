@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import BadInput
 from ..model import Meeting
 from ..periods import DuePeriod, parse_period
 
@@ -59,6 +60,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("named", re.compile(rf"\b(?:before|by|prior to|ahead of|at|to|until|in time for)\s+the\s+"
                          rf"{_ORDINAL}\s+(?:[A-Z][\w-]*\s+){{0,4}}?(?:ministerial\s+"
                          r"(?:conference|meeting)|meeting|session|SOM|conference|summit)\b", re.I)),
+    # The record's own forms, as an officer types them: "by 2017-Q3", "by 2018-H1",
+    # "by 2017-06-30", "before 2017-06".
+    ("iso", re.compile(rf"\b{_LEAD}((?:19|20|21)\d\d-(?:[QqHh]\d|\d\d(?:-\d\d)?))(?![\w-])", re.I)),
     ("day", re.compile(rf"\b{_LEAD}(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.I)),
     ("day_us", re.compile(rf"\b{_LEAD}{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}", re.I)),
     ("end_month", re.compile(rf"\b(?:by|before|at)\s+(?:the\s+)?end\s+of\s+{_MONTH}\s+{_YEAR}", re.I)),
@@ -141,6 +145,11 @@ def _period(
         return _checked(f"{total // 12:04d}-{total % 12 + 1:02d}", start)
     if name == "end_this_year":
         return _checked(f"{start.year:04d}", start)
+    if name == "iso":
+        try:
+            return _checked(m[1].upper(), start)
+        except BadInput:  # "2017-Q7", "2017-02-30": not a period
+            return None
     year = int(m.groups()[-1])
     if name in ("day", "day_us"):
         day, month = (m[1], m[2]) if name == "day" else (m[2], m[1])

@@ -35,7 +35,9 @@ class Filter(NamedTuple):
             return False
         if self.meeting is not None and c.meeting != self.meeting:
             return False
-        if self.statuses and c.status not in self.statuses:
+        if self.statuses and (c.status not in self.statuses or not c.is_work):
+            # A status is work's: an outcome for information owes nothing and is listed
+            # "for information", so --status open counts what the report counts open.
             return False
         if self.owner is not None and not c.involves(self.owner):
             return False

@@ -127,3 +127,37 @@ def test_python_dash_m_runs_in_a_real_process_under_c_locale(tmp_path: Path) -> 
         [*run, "meeting", "list", "--json"], env=env, capture_output=True, check=True
     )
     assert "Réunion — 東京".encode() in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # While the command line loads, before any command runs.
+        "import aghtrack.__main__ as m\n"
+        "def stop() -> None:\n    raise KeyboardInterrupt\n"
+        "m.main = stop\n",
+        # Inside a command, under Click.
+        "import aghtrack.tracker as t\n"
+        "def stop(*args: object, **kwargs: object) -> None:\n    raise KeyboardInterrupt\n"
+        "t.Tracker.add_note = stop\n",
+    ],
+)
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, where: str) -> None:
+    """No traceback and no silence: the line says a change is whole or absent, and where to
+    see which."""
+    store = tmp_path / "s.json"
+    env = {**os.environ, "AGHTRACK_DB": str(store)}
+    run = [sys.executable, "-m", "aghtrack"]
+    subprocess.run([*run, "meeting", "add", "9", "--title", "T", "--date", "2015-05-06"],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run([*run, "add-action", "x", "-m", "9"], env=env, check=True, capture_output=True)
+    script = where + (
+        "import sys\nsys.argv = ['aghtrack', 'note', '9.1', 'x']\n"
+        "from aghtrack.__main__ import entry\nentry()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 130
+    assert done.stderr == (
+        "aghtrack: interrupted; a change is recorded whole or not at all "
+        "('aghtrack history' shows whether it was).\n"
+    )

@@ -23,6 +23,8 @@ def entry() -> NoReturn:
         code = 0
     except SystemExit as e:
         code = _exit_code(e.code)
+    except KeyboardInterrupt:
+        code = interrupted()
     try:
         sys.stdout.flush()
     except OSError:  # a broken pipe (`aghtrack list | head`: the reader left), a full disk
@@ -30,6 +32,18 @@ def entry() -> NoReturn:
     with contextlib.suppress(OSError):
         sys.stderr.flush()
     os._exit(code)
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line, no traceback, and the exit code shells give an interrupt. A change
+    is written whole or not at all (the store's atomic replace), so the line says where to
+    see which."""
+    with contextlib.suppress(OSError):
+        sys.stderr.write(
+            "aghtrack: interrupted; a change is recorded whole or not at all "
+            "('aghtrack history' shows whether it was).\n"
+        )
+    return 130
 
 
 def _exit_code(code: object) -> int:

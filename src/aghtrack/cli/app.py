@@ -34,6 +34,11 @@ class AghtrackGroup(TyperGroup):
             raise typer.Exit(e.exit_code) from None
         except BrokenPipeError:
             raise  # the reader left (``| head``): ``__main__`` ends quietly
+        except KeyboardInterrupt:
+            # Ctrl-C in a command: Typer would leave with 130 and not a word.
+            from ..__main__ import interrupted
+
+            raise typer.Exit(interrupted()) from None
         except OSError as e:
             # What aghtrack's own files raise is already a typed error: this is the output
             # itself failing (stdout on a full disk, ``> /dev/full``), the system's fault.

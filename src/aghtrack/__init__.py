@@ -1,3 +1,3 @@
 """aghtrack: keep the record of what intergovernmental meetings agreed, and of what was done."""
 
-__version__ = "0.1.0"
+__version__ = "0.4.0"

@@ -497,3 +497,22 @@ def test_the_output_s_name_sets_the_format_and_never_contradicts_it(
     assert not (tmp_path / "record.docx").exists() and not (tmp_path / "paper.pdf").exists()
     # A name that says no format keeps the command's own default.
     assert cli("report", "-m", "9", "--output", str(tmp_path / "paper.txt")).exit_code == 0
+
+
+def test_report_takes_its_meeting_as_review_does(review: Tracker, cli: Cli) -> None:
+    by_option = cli("report", "--meeting", "9", "-f", "json").stdout
+    assert cli("report", "9", "-f", "json").stdout == by_option
+    for args, said in ((["report"], "Which meeting?"), (["report", "9", "-m", "10"], "give one")):
+        result = cli(*args)
+        assert result.exit_code == 2 and said in result.stderr
+
+
+def test_a_report_for_a_party_the_meeting_does_not_name_is_refused(
+    review: Tracker, cli: Cli, tmp_path: Path
+) -> None:
+    """A typo made an empty paper, written with exit 0."""
+    paper = tmp_path / "indonesia.docx"
+    result = cli("report", "9", "--owner", "Indonsia", "--output", str(paper))
+    assert result.exit_code == 2 and "Did you mean Indonesia?" in result.stderr
+    assert not paper.exists()
+    assert cli("report", "9", "--owner", "indonesia", "--output", str(paper)).exit_code == 0

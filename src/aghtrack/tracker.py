@@ -123,6 +123,18 @@ def _check_followed(c: Commitment, day: date, status: Status) -> None:
     )
 
 
+def _no_such_party(name: str, meeting: str, found: Sequence[Commitment]) -> str:
+    """Why a report for ``name`` is refused (it would be an empty paper, most often for a
+    typo), with the names the meeting's commitments do hold, the nearest first."""
+    from difflib import get_close_matches
+
+    names = sorted({p for c in found for p in (*c.owners, *c.support)}, key=str.casefold)
+    near = get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f" Did you mean {near[0]}?" if near else ""
+    listed = ", ".join(names) if names else "none"
+    return f"No commitment of meeting {meeting} names '{name}'.{hint} Named there: {listed}."
+
+
 def _known_series(raw: str, meetings: Sequence[Meeting]) -> str:
     """A series as some meeting spells it (``ahg`` is the record's ``AHG``). One no meeting
     belongs to is refused: its review would be an empty paper saying nothing is open."""
@@ -252,9 +264,12 @@ class Tracker:
                 start,
                 when,
             )
+        found = self.commitments(Filter(meeting=meeting.key), as_of=when)
+        if owner is not None and not any(c.involves(owner) for c in found):
+            raise BadInput(_no_such_party(owner, meeting.key, found))
         return build_report(
             meeting,
-            self.commitments(Filter(meeting=meeting.key), as_of=when),
+            found,
             when,
             owner=owner,
             since=start,

@@ -21,13 +21,31 @@ from .formats import (
     chosen_format,
     format_option,
 )
-from .options import JsonOpt, MeetingOpt, OwnerOpt
+from .options import JsonOpt, OwnerOpt
 
 
 @app.command()
 def report(
     ctx: typer.Context,
-    meeting: MeetingOpt,
+    meeting_key: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MEETING]",
+            help="The meeting, e.g. 9 (or give it with --meeting).",
+            autocompletion=completion.meetings,
+            show_default=False,
+        ),
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--meeting",
+            "-m",
+            metavar="KEY",
+            help="Meeting key, e.g. 9 or manila-2015.",
+            autocompletion=completion.meetings,
+        ),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -57,7 +75,7 @@ def report(
     overdue work; the report ends by saying how it counted.
 
     \b
-    Example: aghtrack report --meeting 9 --as-of 2016-03-22
+    Example: aghtrack report 9 --as-of 2016-03-22
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --since 9
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format html --output review.html
     Example: aghtrack report --meeting 9 --as-of 2016-03-22 --format docx --output review.docx
@@ -67,7 +85,7 @@ def report(
     from ..render import report as rendering
 
     fmt = chosen_format(ctx, fmt, output, REPORT_FORMATS, excel=excel, as_json=as_json)
-    key = normalise_meeting_key(meeting)
+    key = normalise_meeting_key(_one_meeting(meeting_key, meeting))
     tracker = session(ctx).tracker(reading=True)
     found = tracker.report(
         key,
@@ -81,6 +99,18 @@ def report(
     formats.deliver(formats.formatter(fmt, excel=excel).report(found), output, store=tracker.store)
     if output is not None:
         render.message(f"Wrote the {fmt.value} report of meeting {key} to {output}.")
+
+
+def _one_meeting(given: str | None, option: str | None) -> str:
+    """``report 9`` as ``review 10`` is typed, or ``report --meeting 9``: one of them."""
+    from ..errors import BadInput
+
+    if given is not None and option is not None and given.strip() != option.strip():
+        raise BadInput(f"Two meetings given ({given} and --meeting {option}); give one.")
+    chosen = given if given is not None else option
+    if chosen is None:
+        raise BadInput("Which meeting? e.g. aghtrack report 9 (or --meeting 9).")
+    return chosen
 
 
 @app.command()

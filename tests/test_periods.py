@@ -241,12 +241,44 @@ _ORACLE = (
     ("year", re.compile(r"(\d{4})", re.ASCII)),
     ("third", re.compile(r"(early|mid|late)\s+(\d{4})", re.IGNORECASE | re.ASCII)),
 )
+#: The forms officials also write, each the canonical one it stands for (what the record keeps).
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_SPOKEN = (
+    ("mark", re.compile(r"(?:the )?([qh])(\d) (\d{4})", re.IGNORECASE | re.ASCII)),
+    ("month", re.compile(rf"(?:the )?({_MONTH_NAMES}),? (\d{{4}})", re.IGNORECASE | re.ASCII)),
+    ("third", re.compile(r"(?:the )?(early|mid|late)-(\d{4})", re.IGNORECASE | re.ASCII)),
+    ("end", re.compile(r"(?:the )?(?:end of|end|by the end of|by end of) (\d{4})", re.I | re.A)),
+    ("half", re.compile(r"(?:the )?(first|second) half of (\d{4})", re.IGNORECASE | re.ASCII)),
+)
+_MONTH_NUMBER = {name[:3]: n for n, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+)}  # fmt: skip
+
+
+def _spoken(text: str) -> str | None:
+    """The canonical text a spoken form stands for (numbers unchecked), or None."""
+    for form, pattern in _SPOKEN:
+        if m := pattern.fullmatch(text):
+            if form == "mark":
+                return f"{m[3]}-{m[1].upper()}{m[2]}"
+            if form == "month":
+                return f"{m[2]}-{_MONTH_NUMBER[m[1][:3].lower()]:02d}"
+            if form == "third":
+                return f"{m[1].lower()} {m[2]}"
+            if form == "end":
+                return m[1]
+            return f"{m[2]}-H{1 if m[1].lower() == 'first' else 2}"
+    return None
 
 
 def _oracle(raw: str) -> str | None:
     """The canonical text the patterns give ``raw``, or None where none matches (an error
     message names what is wrong: checked by the other tests)."""
     text = " ".join(raw.split())
+    text = _spoken(text) or text
     for form, pattern in _ORACLE:
         if m := pattern.fullmatch(text):
             numbers = [int(g) for g in m.groups() if g.isdigit()]
@@ -269,6 +301,7 @@ _PIECES = st.sampled_from(
         *("2015", "0000", "9999", "12", "07", "00", "13", "1", "4", "-", "Q", "q", "H", "h"),
         *("K", "early", "MID", "Late", " ", "  ", "\t", "\u00a0", "\u2003", "٢٠١٥", "１"),
         *("+", "e", "ſ"),
+        *("the ", "Dec", "december", "Sept", "mid-", "end of ", "first half of ", ","),
     ]
 )
 #: Texts built as a period is (a year, a separator, a mark, a number, a tail), each part a
@@ -319,6 +352,29 @@ def _agrees_with_the_grammar(raw: str) -> None:
 def test_every_form_is_told_by_its_shape_as_the_grammar_defines_it() -> None:
     for raw in _SHAPED:
         _agrees_with_the_grammar(raw)
+
+
+#: The spoken forms and their near misses, every combination (4,800).
+_SPOKEN_SHAPED = [
+    "".join(parts)
+    for parts in itertools.product(
+        ["", "the ", "The "],
+        ["Q", "q", "H", "h", "Dec", "december", "Sept", "mid-", "MID-", "end of ", "end ",
+         "first half of ", "by the end of ", "by end of ", "early-", "late "],
+        ["", "4", "5", "0", "2"],
+        ["", ",", " ", ", "],
+        ["2015", "0000", " 2015", "201", "20155"],
+    )
+]  # fmt: skip
+
+
+def test_the_spoken_forms_are_told_as_the_grammar_defines_them() -> None:
+    """ "Q4 2015", "December 2015", "mid-2016", "end of 2015" and "the first half of 2016"
+    stand for 2015-Q4, 2015-12, mid 2016, 2015 and 2016-H1; their near misses are refused."""
+    for raw in _SPOKEN_SHAPED:
+        _agrees_with_the_grammar(raw)
+    assert parse_period("Q4 2015").text == "2015-Q4"
+    assert parse_period("December, 2015").text == "2015-12"
 
 
 @given(st.lists(_PIECES, max_size=6).map("".join))

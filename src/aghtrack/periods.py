@@ -15,8 +15,9 @@ from typing import NamedTuple
 from .errors import InvalidDate, InvalidPeriod
 
 ACCEPTED_FORMS = (
-    "2015-12-31 (a day), 2015-12 (a month), 2015-Q4 (a quarter), 2015-H2 (a half-year), "
-    "2015 (a year), early 2015 / mid 2015 / late 2015 (Jan-Apr / May-Aug / Sep-Dec)"
+    "2015-12-31 (a day), 2015-12 or December 2015 (a month), 2015-Q4 or Q4 2015 (a quarter), "
+    "2015-H2 or H2 2015 (a half-year), 2015 or end of 2015 (a year), early 2015 / mid 2015 / "
+    "late 2015 (Jan-Apr / May-Aug / Sep-Dec)"
 )
 
 # early/mid/late split the year into thirds: the last month each allows.
@@ -79,7 +80,11 @@ def _check_year(year: int, raw: str) -> int:
 
 def parse_period(raw: str) -> DuePeriod:
     """Parse a due period; raise InvalidPeriod, listing the accepted forms, for anything else."""
-    text = " ".join(raw.split())
+    return _parse(" ".join(raw.split()), raw)
+
+
+def _parse(text: str, raw: str) -> DuePeriod:
+    """``text`` (spaces collapsed) as a period; errors quote ``raw``, what was typed."""
     if days := _day_numbers(text):
         day = _real_date(*days, raw, InvalidPeriod)
         return DuePeriod(day, day.isoformat())
@@ -105,7 +110,48 @@ def parse_period(raw: str) -> DuePeriod:
     if word.lower() in _THIRD_LAST_MONTH and (number := _number(rest, 4)) is not None:
         word, year = word.lower(), _check_year(number, raw)
         return DuePeriod(_month_end(year, _THIRD_LAST_MONTH[word]), f"{word} {year:04d}")
+    spoken = _canonical(text)
+    if spoken is not None and spoken != text:
+        return _parse(spoken, raw)
     raise InvalidPeriod(f"'{raw}' is not a due period. Use one of: {ACCEPTED_FORMS}.")
+
+
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_HALVES = {"first half of": "H1", "second half of": "H2"}
+
+
+def _canonical(text: str) -> str | None:
+    """The canonical form of a period as officials also write it: "Q4 2015" and "H1 2016"
+    (2015-Q4, 2016-H1), "December 2015" (2015-12), "mid-2016" (mid 2016), "end of 2015"
+    (2015), "the first half of 2016" (2016-H1). The record keeps the canonical one."""
+    lowered = text.lower().removeprefix("the ")
+    head, _, year = lowered.rpartition(" ")
+    if _number(year, 4) is None:
+        third, dash, tail = lowered.partition("-")
+        if dash and third in _THIRD_LAST_MONTH and _number(tail, 4) is not None:
+            return f"{third} {tail}"  # "mid-2016"
+        return None
+    if len(head) == 2 and head[0] in "qh" and head[1].isdigit():
+        return f"{year}-{head.upper()}"
+    if head.removesuffix(",") in _MONTHS:  # "December 2015", "December, 2015"
+        return f"{year}-{_MONTHS[head.removesuffix(',')]:02d}"
+    if head in ("end of", "end", "by the end of", "by end of"):
+        return year
+    if head in _HALVES:
+        return f"{year}-{_HALVES[head]}"
+    return None
 
 
 def _real_date(

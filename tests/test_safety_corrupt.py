@@ -67,6 +67,11 @@ DAMAGE: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "null": (lambda raw: b"null", "found null"),
     "{}": (lambda raw: b"{}", "no aghtrack header"),
     "another program's JSON": (lambda raw: b'{"_default": {"1": {"a": 1}}}', "no aghtrack header"),
+    "an export given where the store belongs": (
+        lambda raw: b'{"format": "aghtrack", "version": 1, "meetings": [], "actions": []}',
+        "it is an aghtrack export (what 'aghtrack export' writes): put it in a store with "
+        "'aghtrack import FILE'",
+    ),
     "wrong shape: commitments a list": (
         _edit(lambda t: t.__setitem__("commitments/9/0", [])),
         "table 'commitments/9/0' is not an object",

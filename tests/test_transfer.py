@@ -316,6 +316,7 @@ CSV_HEADER = "meeting,text,owners,due,status\n"
             ["actions[0]", "'ref' 9.3 does not match"],
         ),
         (b"meeting,text,owner\n9,x,Australia\n", "csv", ["row 1", "unknown column 'owner'"]),
+        (b"meeting;text;owners\n9;x;Fiji\n", "csv", ["row 1", "separated by ';'", "commas"]),
         (b"text,owners\nx,Australia\n", "csv", ["row 1", "no 'meeting' column"]),
         (
             CSV_HEADER.encode() + b"9,ok,Australia,,\n9,Caf\xe9 talks,,,\n",

@@ -46,6 +46,8 @@ class FileCheck:
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     newer: bool = False
+    #: Not a store but another aghtrack file (an export) where the store belongs.
+    foreign: bool = False
     generation: int | None = None
     meetings: int = 0
     commitments: int = 0
@@ -60,7 +62,8 @@ class FileCheck:
         if not self.exists:
             return "; ".join(self.problems) or "missing"
         if self.problems:
-            return ("newer: " if self.newer else "damaged: ") + "; ".join(self.problems)
+            label = "newer: " if self.newer else "not a store: " if self.foreign else "damaged: "
+            return label + "; ".join(self.problems)
         deleted = f" ({self.deleted} deleted)" if self.deleted else ""
         return (
             f"good: generation {self.generation}, {_count(self.meetings, 'meeting')}, "
@@ -148,7 +151,9 @@ def check_file(path: Path, folder: Path) -> FileCheck:
 def check_bytes(path: Path, raw: bytes, folder: Path) -> FileCheck:
     found = read_store_bytes(raw, folder)
     if isinstance(found, StoreDefect):
-        return FileCheck(path, exists=True, problems=(found.detail,), newer=found.newer)
+        return FileCheck(
+            path, exists=True, problems=(found.detail,), newer=found.newer, foreign=found.foreign
+        )
     return _check_tables(path, found)
 
 
@@ -301,6 +306,8 @@ def damage_message(health: Health) -> str:
     what = store.summary() if store.exists or store.problems else "missing, but backups are here"
     if store.newer:
         return f"{what}; upgrade aghtrack to use it"
+    if store.foreign:
+        return what
     good = health.good_backup
     if good is None:
         return f"{what}; no backup is good either, so there is nothing to restore"

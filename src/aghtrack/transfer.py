@@ -634,6 +634,13 @@ def _parse_csv(raw: bytes, problems: _Problems) -> _Parsed:
     columns = [cell.strip().lower() for cell in header]
     if any(_not_utf8(c) for c in columns):
         raise problems.fatal(_NOT_UTF8, "row 1")
+    if len(columns) == 1 and ";" in columns[0]:
+        # Excel in much of Europe saves "CSV" with semicolons.
+        raise problems.fatal(
+            "the columns are separated by ';' (Excel's CSV in many countries): save it with "
+            "commas ('CSV UTF-8' in Excel), or export the sheet as .xlsx and import that",
+            "row 1",
+        )
     for column in columns:
         if column not in CSV_COLUMNS and column not in _CSV_IGNORED:
             raise problems.fatal(

@@ -634,8 +634,13 @@ class StoreDefect(NamedTuple):
     detail: str
     newer: bool = False
     missing: bool = False  # a table file the header names is not there (see ``Store.load``)
+    #: Not a store at all but a file of aghtrack's of another kind (an export given as
+    #: ``--db``): nothing to mend or restore, only to say what it is.
+    foreign: bool = False
 
     def error(self, path: Path) -> CorruptStore:
+        if self.foreign:
+            return CorruptStore(path, f"{self.detail}; it was left untouched")
         if self.newer:
             return CorruptStore(
                 path, f"{self.detail}; upgrade aghtrack to use it. It was left untouched"
@@ -717,6 +722,12 @@ def _whole_tables(raw: bytes) -> Tables | StoreDefect:
         return StoreDefect(f"not valid JSON: {e}")
     if not isinstance(tables, dict):
         return StoreDefect(f"expected a JSON object, found {_json_type(tables)}")
+    if tables.get("format") == "aghtrack" and "actions" in tables:
+        return StoreDefect(
+            "it is an aghtrack export (what 'aghtrack export' writes): put it in a store "
+            "with 'aghtrack import FILE'",
+            foreign=True,
+        )
     meta = tables.get("meta", {}).get("1") if isinstance(tables.get("meta"), dict) else None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         return StoreDefect("it has no aghtrack header")

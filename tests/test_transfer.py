@@ -342,6 +342,7 @@ CSV_HEADER = "meeting,text,owners,due,status\n"
         "unknown-fulfilled-by",
         "ref-mismatch",
         "bad-csv-header",
+        "csv-with-semicolons",
         "csv-without-meeting",
         "non-utf8-csv",
         "csv-bad-status",

@@ -82,7 +82,7 @@ def test_paragraphs_that_gave_no_proposal_are_named_on_stderr(seeded: Cli) -> No
     """A commitment the reader missed is a line for the officer to check, never a silent
     loss; a title or a date is no outcome and is not listed. Stdout stays the import file."""
     text = (
-        "Outcomes of the Ninth Meeting\n\n"
+        "Outcomes of the Ninth Meeting of the Ad Hoc Group Senior Officials in Wellington\n\n"
         "1. Thailand stands ready to host a workshop on returns in late 2015, subject to funding.\n"
         "2. Members agreed to hold a roundtable on returns in 2016.\n"
     )

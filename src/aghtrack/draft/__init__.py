@@ -157,8 +157,8 @@ def _drafted(blocks: Sequence[Block], ctx: Context) -> Drafted:
     for unit in outcome_units(list(blocks)):
         found = _unit_proposals(unit, parties, ctx)
         proposals.extend(found)
-        if not found and _reads_as_text(unit.text):
-            unread.append(unit)
+        if not found and _reads_as_text(unit.text) and not unit.source.startswith("before "):
+            unread.append(unit)  # a title or preamble before the numbered paragraphs is not
     return Drafted(proposals, unread)
 
 

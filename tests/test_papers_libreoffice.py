@@ -121,3 +121,23 @@ def test_libreoffice_opens_the_review_paper_with_every_section(
     assert "\x1b" not in text and "\u202e" not in text
     if fmt == "docx":
         assert "Still open (2)" in text and "Closed since the previous meeting (3)" in text
+
+
+def test_libreoffice_keeps_each_date_of_what_changed_on_one_line(
+    review: Tracker, cli: Cli, tmp_path: Path
+) -> None:
+    """The Word paper's "What changed" table: a date cut over two lines ("2015-09-" over
+    "01") read as two values."""
+    from datetime import date
+
+    review.add_note("9.2", "Materials drafted", on=date(2015, 9, 1))
+    target = tmp_path / "changes-9.docx"
+    result = cli("report", "9", "--as-of", AS_OF, "--since", "9", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    _, pdftotext = _tools()
+    _pdf_text(target, tmp_path)  # converts; the layout is read below, line by line
+    lines = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "pdf" / "changes-9.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "2015-09-01" in lines and "2015-09-\n" not in lines

@@ -207,7 +207,7 @@ def report_docx(report: Report) -> bytes:
     if report.since is not None:
         doc.add_heading(visible(since_title(report)), level=2)
         if report.changes:
-            table = _table(doc, CHANGE_HEADINGS, (Mm(24), Mm(16), Mm(130)))
+            table = _table(doc, CHANGE_HEADINGS, (Mm(28), Mm(16), Mm(126)))
             for row in change_rows(report):
                 cells = _new_row(table)
                 for cell, value in zip(cells, row, strict=True):

@@ -333,3 +333,22 @@ def test_long_runs_of_capitals_do_not_stall_the_draft(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "RSO; JCLEC" in done.stdout
+
+
+def test_a_narrow_terminal_gets_each_proposal_as_a_block_no_word_cut(seeded: Cli) -> None:
+    """Six columns at 80 cut words ("Owner s", "Thail and"); blocks keep every word whole."""
+    from typer.testing import CliRunner
+
+    from aghtrack.cli import app
+
+    text = "1. Members agreed that Thailand will host a workshop on returns by 2016-Q3.\n"
+    narrow = CliRunner().invoke(app, ["draft", "-", "-m", "9"], input=text, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0
+    assert narrow.stdout.splitlines()[:4] == [
+        "paragraph 1  agreed",
+        "  Members agreed that Thailand will host a workshop on returns by 2016-Q3.",
+        "  Owners: Thailand",
+        "  Due: 2016-Q3",
+    ]
+    wide = CliRunner().invoke(app, ["draft", "-", "-m", "9"], input=text, env={"COLUMNS": "140"})
+    assert wide.exit_code == 0 and "┃ Source" in wide.stdout and "Thailand" in wide.stdout

@@ -44,7 +44,27 @@ def proposals_table(proposals: Sequence[Proposal]) -> Table:
     return table
 
 
+#: The narrowest output that holds the six columns without cutting words ("Owner s",
+#: "Thail and" at 80): narrower, each proposal is a block of labelled lines.
+TABLE_WIDTH = 110
+
+
 def print_proposals(proposals: Sequence[Proposal]) -> None:
+    if plain.output_width() < TABLE_WIDTH:
+        records = [
+            [
+                ("", f"{source}  {kind}"),
+                ("", text),
+                ("Owners", owners),
+                ("Due", due),
+                ("Why", why),
+            ]
+            for source, kind, text, owners, due, why in (
+                tuple(visible(cell) for cell in _cells(p)) for p in proposals
+            )
+        ]
+        sys.stdout.write(plain.blocks(records))
+        return
     if styled_output():
         print_renderable(proposals_table(proposals))
         return

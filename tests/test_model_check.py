@@ -28,6 +28,14 @@ texts = st.text(
 ).filter(str.strip)
 
 
+def kept(text: str) -> str:
+    """A text as the record keeps it: as typed, but that Windows and old-Mac line ends are
+    line breaks, and the one a paste leaves at the end is dropped."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+
+
 @dataclass
 class Item:
     text: str
@@ -76,7 +84,7 @@ class StoreAgreesWithModel(RuleBasedStateMachine):
         self.last_seq[meeting] = seq
         assert c.ref == f"{meeting}.{seq}" and c.ref not in self.issued
         self.issued.add(c.ref)
-        self.model.items[c.ref] = Item(text=text)
+        self.model.items[c.ref] = Item(text=kept(text))
 
     def _target(self, data: st.DataObject) -> str:
         return data.draw(st.sampled_from(self._refs()))
@@ -91,7 +99,7 @@ class StoreAgreesWithModel(RuleBasedStateMachine):
             return
         self.tracker.update_commitment(ref, text=text, owners=[owner])
         self._write()
-        item.text, item.owners = text, (owner,)
+        item.text, item.owners = kept(text), (owner,)
 
     @precondition(lambda self: self.model.items)
     @rule(data=st.data(), status=st.sampled_from(list(Status)))
@@ -121,7 +129,7 @@ class StoreAgreesWithModel(RuleBasedStateMachine):
             return
         self.tracker.add_note(ref, text, on=date(2015, 9, 1))
         self._write()
-        item.notes = (*item.notes, text)
+        item.notes = (*item.notes, kept(text))
 
     @precondition(lambda self: self.model.items)
     @rule(data=st.data())

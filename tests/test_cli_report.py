@@ -516,3 +516,20 @@ def test_a_report_for_a_party_the_meeting_does_not_name_is_refused(
     assert result.exit_code == 2 and "Did you mean Indonesia?" in result.stderr
     assert not paper.exists()
     assert cli("report", "9", "--owner", "indonesia", "--output", str(paper)).exit_code == 0
+
+
+def test_one_party_written_two_ways_is_one_lead_and_one_filter(review: Tracker, cli: Cli) -> None:
+    """The shipped record writes "Vietnam", a UN text "Viet Nam": one party for the report's
+    "who owes what" and for ``list --owner``, each name kept as recorded."""
+    review.add_commitment(meeting="9", text="Host a workshop", owners=["Vietnam"])
+    review.add_commitment(meeting="9", text="Map routes", owners=["Viet Nam"])
+    review.add_commitment(meeting="9", text="Fund a study", owners=["the U.S."])
+    review.add_commitment(meeting="9", text="Train officers", owners=["United States"])
+    paper = json.loads(cli("report", "9", "--as-of", AS_OF, "-f", "json").stdout)
+    leads = paper["by_owner"]
+    assert ("Vietnam" in leads) != ("Viet Nam" in leads)
+    assert (leads.get("Vietnam") or leads["Viet Nam"])["total"] == 2
+    assert (leads.get("the U.S.") or leads["United States"])["total"] == 2
+    for spelling in ("Viet Nam", "vietnam"):
+        found = json.loads(cli("list", "--owner", spelling, "--json").stdout)
+        assert sorted(c["owners"][0] for c in found) == ["Viet Nam", "Vietnam"]

@@ -23,6 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .aliases import party_key
 from .errors import (
     EmptyText,
     InvalidKind,
@@ -338,8 +339,10 @@ class Commitment(NamedTuple):
         return max(reversed(self.notes), key=lambda n: n.on) if self.notes else None
 
     def involves(self, name: str) -> bool:
-        wanted = name.casefold()
-        return any(p.casefold() == wanted for p in (*self.owners, *self.support))
+        """Whether ``name`` owns or supports this, however the record spells that party
+        ("Viet Nam" finds what "Vietnam" leads)."""
+        wanted = party_key(name)
+        return any(party_key(p) == wanted for p in (*self.owners, *self.support))
 
 
 def new_id() -> str:

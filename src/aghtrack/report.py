@@ -24,6 +24,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import NamedTuple
 
+from .aliases import party_key
 from .changes import Change
 from .listing import SortKey, sort_commitments
 from .model import Commitment, Meeting, Status
@@ -151,7 +152,8 @@ def build_report(
     led: dict[str, tuple[str, list[Commitment]]] = {}
     for c in work:
         lead = c.lead or NO_LEAD
-        led.setdefault(lead.casefold(), (lead, []))[1].append(c)
+        # One lead however the record spells it ("Vietnam", "Viet Nam"), named as first seen.
+        led.setdefault(party_key(lead), (lead, []))[1].append(c)
     by_lead = tuple(
         _lead_line(lead, led_commitments, as_of)
         for lead, led_commitments in sorted(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ..aliases import ALIASES
+
 #: The membership acting as a whole is recorded as this owner.
 MEMBERS = "Members"
 
@@ -40,47 +42,10 @@ Uzbekistan, Vanuatu, Venezuela, Viet Nam, Vietnam, Yemen, Zambia, Zimbabwe, Euro
 """
 _COUNTRIES = tuple(" ".join(name.split()) for name in _COUNTRY_LIST.split(","))
 
-#: One party, several spellings: the first is the spelling a draft uses unless the record
-#: already spells the party another of these ways (then the record's wins, so "Vietnam" in a
-#: statement files under the store's "Viet Nam"). Kept to names the Bali Process, ASEAN and
-#: UN statements of the region write two ways; a statement's own "(ABBR)" definitions and the
-#: store's names cover the rest.
-_ALIASES: tuple[tuple[str, ...], ...] = (
-    ("United States", "United States of America", "USA", "US", "U.S.", "U.S.A."),
-    ("United Kingdom", "UK", "U.K.", "United Kingdom of Great Britain and Northern Ireland"),
-    ("Republic of Korea", "ROK", "South Korea", "Korea"),
-    ("Democratic People's Republic of Korea", "DPRK", "North Korea"),
-    ("Viet Nam", "Vietnam"),
-    ("Lao PDR", "Lao People's Democratic Republic", "Laos"),
-    ("Timor-Leste", "East Timor", "Timor Leste"),
-    ("Türkiye", "Turkey", "Turkiye"),
-    ("Brunei Darussalam", "Brunei"),
-    ("Russian Federation", "Russia"),
-    ("Iran", "Islamic Republic of Iran"),
-    ("Micronesia", "Federated States of Micronesia"),
-    ("Syria", "Syrian Arab Republic"),
-    ("Czechia", "Czech Republic"),
-    ("Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"),
-    ("Papua New Guinea", "PNG"),
-    ("United Arab Emirates", "UAE"),
-    ("European Union", "EU"),
-    ("Macau", "Macao", "Macau SAR", "Macao SAR"),
-    ("Hong Kong", "Hong Kong SAR", "Hong Kong, China"),
-    (
-        "UNHCR",
-        "United Nations High Commissioner for Refugees",
-        "Office of the United Nations High Commissioner for Refugees",
-        "UN Refugee Agency",
-    ),
-    ("IOM", "International Organization for Migration", "International Organisation for Migration"),
-    ("UNODC", "United Nations Office on Drugs and Crime", "UN Office on Drugs and Crime"),
-    ("ILO", "International Labour Organization", "International Labour Organisation"),
-    ("UNDP", "United Nations Development Programme"),
-    ("UNICEF", "United Nations Children's Fund"),
-    ("OHCHR", "Office of the United Nations High Commissioner for Human Rights"),
-    ("ASEAN", "Association of Southeast Asian Nations", "Association of South-East Asian Nations"),
-    ("INTERPOL", "Interpol", "International Criminal Police Organization"),
-)
+#: One party, several spellings (``aliases.ALIASES``): the first is the spelling a draft uses
+#: unless the record already spells the party another of these ways (then the record's wins,
+#: so "Vietnam" in a statement files under the store's "Viet Nam").
+_ALIASES = ALIASES
 #: Spellings joined only when the record or the statement already uses one of them: "Regional
 #: Support Office" is generic (many processes have one), so it becomes "RSO" only where the
 #: record says RSO (or the statement defines it, as ``_definitions`` reads).

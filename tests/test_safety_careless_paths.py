@@ -495,6 +495,8 @@ def test_a_bad_lock_timeout_is_one_line_exit_2(tmp_path: Path, value: str) -> No
     done = run_cli(path, "meeting", "add", "9", "--title", "T", "--date", "2015-05-06", env=env)
     _one_line_error(done, 2, "AGHTRACK_LOCK_TIMEOUT")
     assert not path.exists()
+    # A read takes no lock, so the setting stops nothing there.
+    assert run_cli(path, "list", env=env).returncode == 0
 
 
 @pytest.mark.parametrize("db", ["", "."])

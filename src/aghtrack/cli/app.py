@@ -180,7 +180,9 @@ class Session:
 
     def tracker(self, *, reading: bool = False) -> Tracker:
         if self._tracker is None:
-            store = Store(self.store_path, lock_timeout=lock_timeout())
+            # A read takes no lock: a bad AGHTRACK_LOCK_TIMEOUT stops only what would wait.
+            wait = DEFAULT_LOCK_TIMEOUT if reading else lock_timeout()
+            store = Store(self.store_path, lock_timeout=wait)
             self._tracker = Tracker(store, actor=current_user())
         if reading and not self._tracker.store.exists():
             from ..render import error_line

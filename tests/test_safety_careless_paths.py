@@ -161,7 +161,7 @@ def test_output_onto_any_file_of_another_store_is_refused(recorded: Path, tmp_pa
     for target in parts:
         for named in (str(target), f"/proc/self/cwd/{os.path.relpath(target)}"):
             done = run_cli(recorded, "export", "--output", named)
-            _one_line_error(done, 2, "a report never replaces it")
+            _one_line_error(done, 2, "no output of aghtrack replaces it")
     assert _snapshot(other.parent) == before
     assert ok(run_cli(other, "doctor")).stdout.endswith("The store is healthy.\n")
     # Nor a file where another store's share belongs (sync would find it in its way).

@@ -726,7 +726,7 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
     real = Path(os.path.realpath(given))
     other = _part_of_a_store(real, exists=mode is not None)
     if other:
-        raise OutputRefused(f"--output {path} {other}; a report never replaces it.")
+        raise OutputRefused(f"--output {path} {other}; no output of aghtrack replaces it.")
     if mode is not None and not mode & 0o222:
         raise OutputRefused(
             f"--output {path} is read-only; make it writable or choose another name."

@@ -3,6 +3,7 @@ and a HOME with no ~/.gitconfig (so no git identity: aghtrack must name the auth
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -126,6 +127,10 @@ def test_status_says_what_waits_and_whether_others_sent_news(
     assert rso.run("sync", "--status").stdout == (
         f"2 changes waiting to be sent to {remote}; the shared record has nothing new\n"
     )
+    figures = json.loads(rso.run("sync", "--status", "--json").stdout)
+    assert figures == {
+        "remote": str(remote), "waiting": 2, "to_receive": 0, "problem": None, "cut_short": 0
+    }  # fmt: skip
     rso.run("sync")
     assert "the shared record has news (1 sync to receive)" in ind.run("sync", "--status").stdout
 

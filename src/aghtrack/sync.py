@@ -115,6 +115,16 @@ class ShareStatus:
     #: Syncs' changes in the share and not on the shared record (a sync was cut short).
     unpushed: int = 0
 
+    def as_dict(self) -> dict[str, Any]:
+        """``sync --status --json``: the figures the line says."""
+        return {
+            "remote": self.remote,
+            "waiting": self.waiting,
+            "to_receive": self.remote_ahead,
+            "problem": self.problem or None,
+            "cut_short": self.unpushed,
+        }
+
     def line(self) -> str:
         ahead = (
             f"the shared record could not be checked ({self.problem})"

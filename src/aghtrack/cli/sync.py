@@ -12,6 +12,7 @@ import typer
 
 from .. import clock
 from .app import app, current_user, session
+from .options import JsonOpt
 
 
 @app.command()
@@ -31,9 +32,11 @@ def sync(
     status: Annotated[
         bool,
         typer.Option(
-            "--status", help="Say what is waiting to be sent and whether others sent news."
+            "--status",
+            help="Say what is waiting to be sent and whether others sent news (--json too).",
         ),
     ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Send this office's changes to the shared record and receive the others'.
 
@@ -48,7 +51,11 @@ def sync(
     tracker = session(ctx).tracker()
     sharing = Sharing(tracker.store, actor=current_user(), now=clock.now)
     if status:
-        render.write_line(sharing.status().line())
+        found = sharing.status()
+        if as_json:
+            render.write_raw(render.to_json(found.as_dict()))
+        else:
+            render.write_line(found.line())
     else:
         render.write_line(sharing.sync(remote).line())
 

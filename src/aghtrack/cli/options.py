@@ -5,22 +5,26 @@ Here rather than in a command module, so that a command does not import (nor Typ
 the commands of another module to reach them.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from . import completion
 
-MeetingOpt = Annotated[
-    str,
-    typer.Option(
+
+def _meeting_option() -> Any:
+    return typer.Option(
         "--meeting",
         "-m",
         metavar="KEY",
         help="Meeting key, e.g. 9 or manila-2015.",
         autocompletion=completion.meetings,
-    ),
-]
+    )
+
+
+MeetingOpt = Annotated[str, _meeting_option()]
+#: ``report 9`` or ``report --meeting 9``: the option where the meeting may also be an argument.
+MaybeMeetingOpt = Annotated[str | None, _meeting_option()]
 
 RefArg = Annotated[
     str,

@@ -21,7 +21,7 @@ from .formats import (
     chosen_format,
     format_option,
 )
-from .options import JsonOpt, OwnerOpt
+from .options import JsonOpt, MaybeMeetingOpt, OwnerOpt
 
 
 @app.command()
@@ -36,16 +36,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    meeting: Annotated[
-        str | None,
-        typer.Option(
-            "--meeting",
-            "-m",
-            metavar="KEY",
-            help="Meeting key, e.g. 9 or manila-2015.",
-            autocompletion=completion.meetings,
-        ),
-    ] = None,
+    meeting: MaybeMeetingOpt = None,
     as_of: Annotated[
         str | None,
         typer.Option(

@@ -125,7 +125,7 @@ def _check_followed(c: Commitment, day: date, status: Status) -> None:
 
 def _no_such_party(name: str, meeting: str, found: Sequence[Commitment]) -> str:
     """Why a report for ``name`` is refused (it would be an empty paper, most often for a
-    typo), with the names the meeting's commitments do hold, the nearest first."""
+    typo): the nearest name the meeting's commitments hold, then all of them."""
     from difflib import get_close_matches
 
     names = sorted({p for c in found for p in (*c.owners, *c.support)}, key=str.casefold)

@@ -459,3 +459,22 @@ def test_became_overdue_is_dated_when_it_really_became_late(shipped: Cli) -> Non
     listed = json.loads(shipped("list", "--overdue", "--as-of", "2016-01-10", "--json").stdout)
     assert "9.5" not in [c["ref"] for c in listed]
     assert became_overdue("2016-02-01") == {k: v for k, v in late.items() if v > "2016-02-01"}
+
+
+def test_an_export_from_before_0_4_of_a_reopened_commitment_still_imports(
+    shipped: Cli, tmp_path: Path
+) -> None:
+    """Before 0.4 a reopened commitment kept its closing's evidence in its state, and its
+    exports say so: a backup made then must import; other evidence is still refused."""
+    assert shipped("done", "9.5", "--evidence", "Survey sent", "--on", "2016-01-10").exit_code == 0
+    assert shipped("update", "9.5", "--status", "open", "--on", "2016-02-01").exit_code == 0
+    exported = json.loads(shipped("export").stdout)
+    row = next(a for a in exported["actions"] if a["ref"] == "9.5")
+    assert row["evidence"] is None
+    for evidence, accepted in (("Survey sent", True), ("Forged", False)):
+        row["evidence"] = {"text": evidence, "fulfilled_by": None, "on": "2016-01-10"}
+        old = tmp_path / f"{evidence}.json"
+        old.write_text(json.dumps(exported))
+        elsewhere = tmp_path / f"{evidence}-store.json"
+        done = shipped("--db", str(elsewhere), "import", str(old))
+        assert (done.exit_code == 0) is accepted, done.stderr

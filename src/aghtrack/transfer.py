@@ -35,9 +35,10 @@ import orjson
 from . import clock
 from .collector import no_gc
 from .errors import BadInput, CorruptStore, ImportRejected
-from .events import Event, event_from_dict, event_to_dict, fold, legacy_events
+from .events import Event, Op, event_from_dict, event_to_dict, fold, legacy_events
 from .listing import meeting_order
 from .model import (
+    CLOSED,
     Commitment,
     Evidence,
     Kind,
@@ -1012,12 +1013,23 @@ def _check_derived(action: Mapping[str, Any], c: Commitment) -> None:
     contradict it: that would be a hand edit the import would silently drop."""
     derived = commitment_to_dict(c)
     for key in sorted(_DERIVED_KEYS & set(action)):
-        if action[key] != derived[key]:
+        if action[key] != derived[key] and not _kept_before_0_4(key, action[key], c):
             raise BadInput(
                 f"'{key}' is {orjson.dumps(action[key]).decode()[:60]} but its events make it "
                 f"{orjson.dumps(derived[key]).decode()[:60]}; change the events, or drop "
                 "'events' to import the row as it stands"
             )
+
+
+def _kept_before_0_4(key: str, value: Any, c: Commitment) -> bool:
+    """Before aghtrack 0.4 a reopened commitment kept the evidence of its closing in its
+    state, and its exports say so: that evidence, the last a status change gave, is no
+    contradiction (the events hold it, and the state made of them now leaves it out)."""
+    if key != "evidence" or c.evidence is not None or c.status in CLOSED:
+        return False
+    given = [e.evidence for e in c.events if e.op is Op.STATUS and e.evidence is not None]
+    last = given[-1] if given else None
+    return last is not None and value == commitment_to_dict(c._replace(evidence=last))[key]
 
 
 def _memo(cache: dict[K, V], key: K, parse: Callable[[K], V]) -> V:

@@ -478,3 +478,25 @@ def test_an_export_from_before_0_4_of_a_reopened_commitment_still_imports(
         elsewhere = tmp_path / f"{evidence}-store.json"
         done = shipped("--db", str(elsewhere), "import", str(old))
         assert (done.exit_code == 0) is accepted, done.stderr
+
+
+def test_an_export_from_before_0_4_with_windows_line_ends_imports(
+    shipped: Cli, tmp_path: Path
+) -> None:
+    """Before 0.4 a pasted "\\r\\n" was kept as typed, in the events and the state alike: such
+    a backup imports, its texts read with line breaks."""
+    assert shipped("note", "9.5", "Survey drafted\nand sent", "--on", "2016-01-10").exit_code == 0
+    assert (
+        shipped("done", "9.5", "--evidence", "Report\nannexed", "--on", "2016-01-12").exit_code == 0
+    )
+    text = shipped("export").stdout
+    old = text.replace("Survey drafted\\nand sent", "Survey drafted\\r\\nand sent")
+    old = old.replace("Report\\nannexed", "Report\\r\\nannexed")
+    assert old.count("\\r\\n") >= 4  # in the events and in the state
+    backup = tmp_path / "before-0.4.json"
+    backup.write_text(old)
+    elsewhere = tmp_path / "elsewhere.json"
+    assert shipped("--db", str(elsewhere), "import", str(backup)).exit_code == 0
+    shown = json.loads(shipped("--db", str(elsewhere), "show", "9.5", "--json").stdout)
+    assert shown["notes"][-1]["text"] == "Survey drafted\nand sent"
+    assert shown["evidence"]["text"] == "Report\nannexed"

@@ -42,6 +42,7 @@ from .model import (
     Note,
     Status,
     clean_names,
+    line_breaks,
     normalise_meeting_key,
     normalise_name,
     parse_kind,
@@ -584,7 +585,7 @@ def _evidence_from_json(value: Any) -> Evidence | None:
         if item is not None and not isinstance(item, str):
             raise TypeError(f"evidence '{key}' must be text")
     return Evidence(
-        text=text,
+        text=None if text is None else line_breaks(text),
         fulfilled_by=normalise_meeting_key(fulfilled_by) if fulfilled_by else None,
         on=_day(on) if on else None,
     )

@@ -164,6 +164,15 @@ def normalise_meeting_key(raw: str) -> str:
     return key
 
 
+def line_breaks(raw: str) -> str:
+    """Windows and old-Mac line ends (a note pasted from Word, a CSV saved on Windows) as
+    line breaks, not characters: kept, every paper showed "\x0d" at each. The one a paste
+    leaves at the end is no part of the text. Text with none is returned as it is."""
+    if "\r" not in raw:
+        return raw
+    return raw.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+
+
 def unicode_text(raw: str, what: str = "text") -> str:
     """Refuse text holding undecodable bytes (Python keeps them as lone surrogates), which
     could never be written to the UTF-8 store, and text longer than ``MAX_TEXT``; Windows
@@ -173,11 +182,7 @@ def unicode_text(raw: str, what: str = "text") -> str:
             f"The {what} is {len(raw):,} characters long; the most one field holds is "
             f"{MAX_TEXT:,}. Keep the full document elsewhere and record where."
         )
-    if "\r" in raw:
-        # Windows line ends (a note pasted from Word, a CSV saved on Windows) are line
-        # breaks, not characters: kept, every paper showed "\x0d" at each. The one a paste
-        # leaves at the end is no part of the text.
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    raw = line_breaks(raw)
     if raw.isascii():  # nothing to check, and most text is: no copy made to find out
         return raw
     try:

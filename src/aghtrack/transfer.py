@@ -48,6 +48,7 @@ from .model import (
     check_seq,
     clean_names,
     commitment_to_dict,
+    line_breaks,
     meeting_from_dict,
     meeting_to_dict,
     normalise_meeting_key,
@@ -1013,12 +1014,26 @@ def _check_derived(action: Mapping[str, Any], c: Commitment) -> None:
     contradict it: that would be a hand edit the import would silently drop."""
     derived = commitment_to_dict(c)
     for key in sorted(_DERIVED_KEYS & set(action)):
-        if action[key] != derived[key] and not _kept_before_0_4(key, action[key], c):
+        given = _line_breaks_in(action[key])
+        if given != derived[key] and not _kept_before_0_4(key, given, c):
             raise BadInput(
                 f"'{key}' is {orjson.dumps(action[key]).decode()[:60]} but its events make it "
                 f"{orjson.dumps(derived[key]).decode()[:60]}; change the events, or drop "
                 "'events' to import the row as it stands"
             )
+
+
+def _line_breaks_in(value: Any) -> Any:
+    """A row's value with its texts' line ends as the record keeps them (``line_breaks``):
+    an export made before 0.4 holds a pasted note's "\r\n" as typed, its events the same,
+    and the events now read as line breaks."""
+    if isinstance(value, str):
+        return line_breaks(value)
+    if isinstance(value, list):
+        return [_line_breaks_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _line_breaks_in(v) for k, v in value.items()}
+    return value
 
 
 def _kept_before_0_4(key: str, value: Any, c: Commitment) -> bool:

@@ -23,7 +23,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .aliases import party_key
 from .errors import (
     EmptyText,
     InvalidKind,
@@ -346,6 +345,8 @@ class Commitment(NamedTuple):
     def involves(self, name: str) -> bool:
         """Whether ``name`` owns or supports this, however the record spells that party
         ("Viet Nam" finds what "Vietnam" leads)."""
+        from .aliases import party_key  # only filters by party need the table
+
         wanted = party_key(name)
         return any(party_key(p) == wanted for p in (*self.owners, *self.support))
 

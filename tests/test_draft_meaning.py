@@ -468,3 +468,38 @@ def test_the_record_s_own_due_forms_are_read_as_typed(phrase: str, period: str) 
 def test_an_impossible_or_past_due_form_gives_no_due(phrase: str) -> None:
     found = find_due(phrase, MEETING, None)
     assert found is None or found.period is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "owners"),
+    [
+        ("Member States and the Commission have agreed to develop resettlement.", Kind.AGREED,
+         ("Member States", "Commission")),
+        ("The Council has decided to increase support to the Fund.", Kind.DECIDED, ("Council",)),
+        ("Ministers have tasked the RSO to prepare a paper.", Kind.TASKED, ("RSO",)),
+    ],
+)  # fmt: skip
+def test_the_present_perfect_records_an_outcome_as_the_past_does(
+    sentence: str, kind: Kind, owners: tuple[str, ...]
+) -> None:
+    """EU conclusions and UN declarations write "have agreed": a whole statement in that
+    tense was "no outcomes found"."""
+    reading = read_sentence(sentence, Parties())
+    assert reading is not None and (reading.kind, reading.owners) == (kind, owners)
+
+
+def test_a_relative_clause_in_the_perfect_is_no_outcome_of_its_own() -> None:
+    reading = read_sentence("Members noted the plan, which has endorsed targets.", Parties())
+    assert reading is not None and reading.kind is Kind.NOTED
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["COMMITTED to intensify our efforts against trafficking;", "RESOLVED to act together;",
+     "RECALLING the Bali Declaration;"],
+)  # fmt: skip
+def test_a_preamble_in_capitals_is_background(clause: str) -> None:
+    """ASEAN declarations open "WE, the Heads of State ... COMMITTED to ...; RESOLVED to
+    ...;" before "DO HEREBY DECLARE": no work is owed by the preamble."""
+    reading = read_sentence(clause, Parties())
+    assert reading is None or reading.informational

@@ -512,3 +512,20 @@ def test_a_reference_line_over_lettered_paragraphs_is_not_their_lead_in(title: s
     # A lead-in still leads in.
     led = units_of("The Executive Committee,\n\n(a) Requests the High Commissioner to report.\n")
     assert led[-1][1] == "The Executive Committee, Requests the High Commissioner to report."
+
+
+def test_a_paragraph_cut_by_a_page_break_goes_on_in_lower_case() -> None:
+    """A PDF's page break leaves the rest of paragraph 17 as a paragraph of its own, in lower
+    case: it is read with 17, not listed as one that gave no proposal."""
+    units = units_of(
+        "17. Requests Governments to train officers who handle cases of trafficked\n\n"
+        "women and girls, taking into account their needs;\n\n"
+        "18. Invites States to act.\n\nmore text after a finished paragraph stays apart.\n"
+    )
+    assert units[0] == (
+        "paragraph 17",
+        "Requests Governments to train officers who handle cases of trafficked women and "
+        "girls, taking into account their needs;",
+    )
+    assert units[1] == ("paragraph 18", "Invites States to act.")
+    assert units[2][1] == "more text after a finished paragraph stays apart."

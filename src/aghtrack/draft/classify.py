@@ -89,7 +89,7 @@ _VERB = re.compile(
 _NOT_A_VERB_AFTER = re.compile(
     r"(?:\b(?:the|a|an|as|its|their|our|this|these|those|previously|already|been|being|"
     r"newly|recently|widely|internationally|mutually|jointly|commonly|was|were|is|are|be|"
-    r"having|has|have|had)\s+|[-(])$",
+    r"having|had|(?:which|that|who)\s+(?:has|have))\s+|[-(])$",
     re.IGNORECASE,
 )
 _PASSIVE_BEFORE = re.compile(
@@ -232,6 +232,9 @@ _PREAMBLE = re.compile(
     r"convinced|determined|affirming)\b",
     re.I,
 )
+#: A declaration's preamble in capitals, ASEAN's style ("RECALLING ...", "COMMITTED to
+#: intensify our efforts ...", "RESOLVED to ..."): background before "DO HEREBY DECLARE".
+_CAPITAL_PREAMBLE = re.compile(r"^[\W_]*(?P<word>[A-Z]{3,}(?:ED|ING))\b(?=\s+[a-z])")
 _PREAMBLE_KIND = {
     "recalling": Kind.RECALLED,
     "recognising": Kind.RECOGNISED,
@@ -260,7 +263,7 @@ _REPORTED_WILL = re.compile(
 def read_sentence(text: str, parties: Parties, *, previous: tuple[str, ...] = ()) -> Reading | None:
     """What a sentence records, or None when it records no outcome (attendance, hosting,
     purpose, presentations, dates and headings have no outcome verb, or say so)."""
-    preamble = _PREAMBLE.match(text)
+    preamble = _PREAMBLE.match(text) or _CAPITAL_PREAMBLE.match(text)
     if preamble is not None:
         return _read_preamble(text, preamble, parties, previous)
     found = _main_verb(text)

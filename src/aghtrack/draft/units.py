@@ -68,6 +68,21 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
                     style, label = "letter", chr(ord(letter) + 1) if letter else "a"
         if style == "letter":
             sub_romans, letter_text = 0, block.text
+        if (
+            style == "para"
+            and block.text[:1].islower()
+            and _unfinished(letter_pending, top_pending)
+        ):
+            # A paragraph cut by a page break (PDF) or a stray blank line goes on in lower
+            # case: it is the rest of the one before, not a paragraph of its own.
+            pending = letter_pending if letter_pending is not None else top_pending
+            assert pending is not None
+            joined = Unit(pending.source, f"{pending.text} {block.text}")
+            if letter_pending is not None:
+                letter_pending = joined
+            else:
+                top_pending = joined
+            continue
         if style == "heading":
             flush()
             top, top_lead, letter, letter_lead = "", "", "", ""
@@ -126,6 +141,13 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
 #: "Members noted the following:" announces its items; read with one, it would say "noted the
 #: following the report ...", so the announcement is dropped ("noted the report ...").
 _FOLLOWING = re.compile(r"\s*,?\s*\b(?:the following|as follows)$", re.I)
+
+
+def _unfinished(*pending: Unit | None) -> bool:
+    """Whether the item being read stops mid-sentence (no closing stop): the next line in
+    lower case is then its continuation."""
+    last = next((p for p in pending if p is not None), None)
+    return last is not None and not last.text.rstrip().endswith((".", ";", ":", "!", "?"))
 
 
 def _reference_line(text: str) -> bool:

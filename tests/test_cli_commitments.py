@@ -535,3 +535,14 @@ def test_a_reopened_commitment_no_longer_shows_the_evidence_of_its_closing(recor
     done_then = listed(record, "--meeting", "9", "--as-of", "2015-12-31")[0]
     assert done_then["evidence"]["text"] == "Roundtable held"  # as it stood then
     assert "Roundtable held" in record("show", "9.1").stdout  # and in its history
+
+
+def test_an_outcome_for_information_has_no_status_to_change(record: Cli, store_path: Path) -> None:
+    """9.3 was welcomed: dropped, every paper said "open -> dropped" beside "for
+    information". Given a kind of work in the same change, it may."""
+    before = store_path.read_bytes()
+    for args in (["update", "9.3", "--status", "dropped"], ["done", "9.3"]):
+        result = record(*args)
+        assert result.exit_code == 2 and "owes nothing" in result.stderr
+    assert store_path.read_bytes() == before
+    assert record("update", "9.3", "--kind", "agreed", "--status", "in-progress").exit_code == 0

@@ -168,6 +168,8 @@ def test_applying_the_same_draft_twice_adds_nothing_the_second_time(
     again = cli("draft", "-", "-m", "9", "--apply", input=text)
     assert again.exit_code == 0 and again.stdout == ""
     assert "3 already in the store" in again.stderr
+    # Nothing to take back: following undo advice here would have undone the first apply.
+    assert "undo" not in again.stderr and "nothing was changed" in again.stderr
     assert len(meeting9.commitments()) == 3
 
 

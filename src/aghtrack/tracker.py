@@ -30,6 +30,7 @@ from .events import Event, Op, fold, last_setters, new_event_id
 from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
 from .model import (
+    INFORMATIONAL,
     TRANSITIONS,
     Commitment,
     Evidence,
@@ -96,6 +97,16 @@ def _date_shaped(key: str) -> bool:
 def _held(day: date) -> str:
     """ "was held", or "is to be held" for a meeting after today (one entered ahead)."""
     return "is to be held" if day > clock.today() else "was held"
+
+
+def _check_owes_work(c: Commitment, kind: Kind) -> None:
+    """An outcome that only welcomed or noted something owes nothing: it has no status to
+    change (dropped, it showed "open -> dropped" beside "for information" in every paper)."""
+    if kind in INFORMATIONAL:
+        raise BadInput(
+            f"{c.ref} only {kind.value} something: it owes nothing and has no status to change. "
+            f"If it is work after all, give its kind too (e.g. --kind agreed)."
+        )
 
 
 def _check_followed(c: Commitment, day: date, status: Status) -> None:
@@ -522,6 +533,7 @@ class Tracker:
         def apply(c: Commitment) -> list[Event]:
             new = [self._edit(c, day, changes)] if changes else []
             if status is not None:
+                _check_owes_work(c, changes.get("kind", c.kind))
                 check_transition(state_as_of(c, day).status, status, c.ref)
                 _check_followed(c, day, status)
                 new.append(self._event(Op.STATUS, day, status=status, superseded_by=replacement))
@@ -587,6 +599,7 @@ class Tracker:
         day = clock.today(on)
 
         def apply(c: Commitment) -> list[Event]:
+            _check_owes_work(c, c.kind)
             check_transition(state_as_of(c, day).status, Status.DONE, c.ref)
             _check_followed(c, day, Status.DONE)
             proof = Evidence(

@@ -105,7 +105,8 @@ def draft(
     render.message(
         f"Recorded {len(refs)} of {count} in meeting {meeting}"
         + (f" ({skipped} already in the store)" if skipped else "")
-        + "; 'aghtrack undo' takes them back."
+        # Nothing recorded, nothing to take back: undo would take back the change before.
+        + ("; 'aghtrack undo' takes them back." if refs else "; nothing was changed.")
     )
 
 

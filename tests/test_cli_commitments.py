@@ -546,3 +546,10 @@ def test_an_outcome_for_information_has_no_status_to_change(record: Cli, store_p
         assert result.exit_code == 2 and "owes nothing" in result.stderr
     assert store_path.read_bytes() == before
     assert record("update", "9.3", "--kind", "agreed", "--status", "in-progress").exit_code == 0
+
+
+def test_wrong_combinations_say_what_goes_with_what(record: Cli) -> None:
+    by_alone = record("update", "9.2", "--by", "9.1")
+    assert by_alone.exit_code == 2 and "use it with --status superseded" in by_alone.stderr
+    both = record("sync", "--status", "--remote", "/srv/record.git")
+    assert both.exit_code == 2 and "give one of them" in both.stderr

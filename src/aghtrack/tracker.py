@@ -521,13 +521,13 @@ class Tracker:
             changes["tags"] = clean_names(tags, "tag")
         if source is not None:
             changes["source"] = unicode_text(source, "source").strip()
+        if superseded_by is not None and status is not Status.SUPERSEDED:
+            raise BadInput("--by names what replaced it: use it with --status superseded.")
         if not changes and status is None:
             raise BadInput(
                 "Nothing to update: give at least one of --text, --owner, --support, --due, "
                 "--status, --kind, --tag, --source."
             )
-        if superseded_by is not None and status is not Status.SUPERSEDED:
-            raise BadInput("--by names what replaced it: use it with --status superseded.")
         day = clock.today(on)
 
         def apply(c: Commitment) -> list[Event]:

@@ -109,7 +109,8 @@ def list_commitments(
         listed = formats.formatter(fmt, excel=excel).commitments(shown, when)
         formats.deliver(listed, output, store=tracker.store)
         if output is not None:
-            render.message(f"Wrote {len(shown)} commitments to {output}.")
+            many = "" if len(shown) == 1 else "s"
+            render.message(f"Wrote {len(shown)} commitment{many} to {output}.")
         return
     page = len(found) if show_all else (limit or DEFAULT_PAGE)
     render.print_commitments(found[:page], when)

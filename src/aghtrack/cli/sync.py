@@ -48,6 +48,11 @@ def sync(
     from .. import render
     from ..sync import Sharing
 
+    if status and remote is not None:
+        from ..errors import BadInput
+
+        raise BadInput("--status says how things stand where the record is shared; --remote "
+                       "changes where: give one of them.")  # fmt: skip
     tracker = session(ctx).tracker()
     sharing = Sharing(tracker.store, actor=current_user(), now=clock.now)
     if status:

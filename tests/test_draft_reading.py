@@ -336,7 +336,7 @@ def test_an_action_table_gives_one_unit_a_row_said_as_a_sentence() -> None:
         (
             "action 2",
             "Indonesia and Malaysia will develop procedures for disembarkation, with support "
-            "from UNHCR, by Q2 2018.",
+            "from UNHCR, by 2018-Q2.",
         ),
         ("action 3", "All members will share good practices."),
         ("paragraph 2", "Fiji will host the next meeting in 2019."),
@@ -355,7 +355,7 @@ def test_action_table_headers_are_told_by_their_words_and_rows_are_counted() -> 
         ]
     )
     assert docx_units(raw)[1:4] == [
-        ("action 1", "Fiji and Samoa will deliver a regional workshop on returns, by Early 2019."),
+        ("action 1", "Fiji and Samoa will deliver a regional workshop on returns, by early 2019."),
         ("action 2", "Indonesia will translate the guide into Bahasa."),
         ("action 3", "Fiji will circulate a summary, before the next meeting."),
     ]
@@ -529,3 +529,13 @@ def test_a_paragraph_cut_by_a_page_break_goes_on_in_lower_case() -> None:
     )
     assert units[1] == ("paragraph 18", "Invites States to act.")
     assert units[2][1] == "more text after a finished paragraph stays apart."
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [("end of 2017", "by 2017."), ("first half of 2018", "by 2018-H1."), ("H2 2017", "by 2017-H2."),
+     ("December 2017", "by 2017-12.")],
+)  # fmt: skip
+def test_a_timeframe_cell_in_the_record_s_own_forms_keeps_its_date(cell: str, said: str) -> None:
+    raw = _table_docx([["Action", "Lead", "Timeframe"], ["Map the routes", "IOM", cell]])
+    assert ("action 1", f"IOM will map the routes, {said}") in docx_units(raw)

@@ -793,8 +793,27 @@ def _action_sentence(cell: dict[str, str]) -> str:
         sentence += f", with support from {support}"
     due = " ".join(cell.get("due", "").split()).rstrip(".")
     if due and not _NO_DUE.match(due):
-        sentence += f", {due[0].lower() + due[1:] if _DUE_PREPOSITION.match(due) else 'by ' + due}"
+        period = _as_period(due)
+        if period is not None:
+            # A cell the record's own forms read ("end of 2017", "H2 2017", "first half of
+            # 2018"), said in the form the draft reads back: the date is never lost.
+            sentence += f", by {period}"
+        else:
+            sentence += (
+                f", {due[0].lower() + due[1:] if _DUE_PREPOSITION.match(due) else 'by ' + due}"
+            )
     return sentence + "."
+
+
+def _as_period(cell: str) -> str | None:
+    """A timeframe cell as a due period's canonical text, when it is one."""
+    from ..errors import BadInput
+    from ..periods import parse_period
+
+    try:
+        return parse_period(cell).text
+    except BadInput:
+        return None
 
 
 def _as_predicate(action: str) -> str:

@@ -130,3 +130,22 @@ def test_missing_file_is_exit_2_naming_it(cli: Cli, tmp_path: Path) -> None:
     result = cli("import", str(tmp_path / "nowhere.json"))
     assert result.exit_code == 2
     assert "nowhere.json" in result.stderr and "cannot read" in result.stderr
+
+
+def test_a_statement_or_a_report_given_to_import_is_named_as_one(cli: Cli, tmp_path: Path) -> None:
+    """A Word statement said "not valid JSON (str is not valid UTF-8 ...)"."""
+    from docx import Document
+
+    statement = tmp_path / "statement.docx"
+    doc = Document()
+    doc.add_paragraph("Members agreed to hold a workshop.")
+    doc.save(str(statement))
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%...")
+    for path, what in ((statement, "a Word document"), (pdf, "a PDF document")):
+        result = cli("import", str(path))
+        assert result.exit_code == 2 and what in result.stderr and "aghtrack draft" in result.stderr
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"meeting": {"key": "9"}, "summary": {}}))
+    result = cli("import", str(report))
+    assert result.exit_code == 2 and "a report in JSON" in result.stderr

@@ -514,7 +514,23 @@ def import_file(
         raise ImportRejected(f"{path}: cannot read it ({e.strerror or e}).") from None
     suffix = path.suffix.lower().lstrip(".")
     kind = fmt or (suffix if suffix in ("csv", "xlsx") else "json")
+    statement = _a_statement(raw)
+    if statement:
+        raise ImportRejected(
+            f"{name}: {statement}, not a file 'import' reads (an export, a CSV or an Excel "
+            "workbook). To propose its commitments: aghtrack draft FILE --meeting KEY."
+        )
     return import_bytes(store, raw, name=name, fmt=kind, actor=actor, progress=progress)
+
+
+def _a_statement(raw: bytes) -> str:
+    """What a file given to import is when it is a meeting's statement (Word, PDF) rather
+    than a record: its bytes said "not valid JSON (str is not valid UTF-8 ...)"."""
+    if raw.startswith(b"%PDF"):
+        return "a PDF document"
+    if raw.startswith(b"PK\x03\x04") and b"word/" in raw[:4096]:
+        return "a Word document"
+    return ""
 
 
 def import_bytes(
@@ -591,8 +607,14 @@ def _parse_json(raw: bytes, problems: _Problems) -> _Parsed:
     except orjson.JSONDecodeError as e:
         raise problems.fatal(f"not valid JSON ({e})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
+        if isinstance(document, dict) and {"summary", "meeting"} <= document.keys():
+            raise problems.fatal(
+                "a report in JSON (what 'aghtrack report --format json' writes), not an "
+                "export: 'aghtrack export' writes the file import reads"
+            )
         raise problems.fatal(
-            f'not an aghtrack export: it must be a JSON object with "format": "{FORMAT}"'
+            f'not an aghtrack export: it must be a JSON object with "format": "{FORMAT}" '
+            "(what 'aghtrack export' writes)"
         )
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:

@@ -668,3 +668,18 @@ def test_a_json_file_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> Non
     store = tmp_path / "store.json"
     ok(run_cli(store, "import", str(marked)))
     assert "9.3" in ok(run_cli(store, "show", "9.3")).stdout
+
+
+def test_a_paper_never_replaces_an_export_the_backup_of_the_record(
+    recorded: Path, tmp_path: Path
+) -> None:
+    """The README's backup is ``export --output record.json``; a report written over it by
+    mistake lost it. A new export replaces it as asked."""
+    backup = tmp_path / "backup.json"
+    ok(run_cli(recorded, "export", "--output", str(backup)))
+    kept = backup.read_bytes()
+    for args in (["report", "--meeting", "9", "-f", "json"], ["list", "--json"]):
+        done = run_cli(recorded, *args, "--output", str(backup))
+        _one_line_error(done, 2, "holds an aghtrack export")
+        assert backup.read_bytes() == kept
+    ok(run_cli(recorded, "export", "--output", str(backup)))

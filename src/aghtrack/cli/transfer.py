@@ -104,7 +104,9 @@ def export(
     fmt = chosen_format(ctx, fmt, output, EXPORT_FORMATS, excel=excel)
     store = session(ctx).tracker(reading=True).store
     record = transfer.load_record(store)
-    formats.deliver(formats.formatter(fmt, excel=excel).record(record), output, store=store)
+    formats.deliver(
+        formats.formatter(fmt, excel=excel).record(record), output, store=store, export=True
+    )
     if output is not None:
         live = sum(not c.deleted for c in record.commitments)
         shown = live if fmt is Format.CSV else len(record.commitments)

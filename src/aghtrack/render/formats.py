@@ -327,15 +327,17 @@ def formatter(fmt: Format, *, excel: bool = False) -> Formatter:
     return _FORMATTERS[fmt]()
 
 
-def deliver(payload: Output, output: Path | None, *, store: StoreFiles) -> None:
+def deliver(
+    payload: Output, output: Path | None, *, store: StoreFiles, export: bool = False
+) -> None:
     """Write a formatter's output to ``output`` (all of it or none, never over ``store``'s
-    own files), else to stdout."""
+    own files, nor over an export unless it is one), else to stdout."""
     from . import write_raw
 
     if output is not None:
         from .report import write_atomic  # to stdout, a paper does without that module
 
-        write_atomic(output, payload, store=store)
+        write_atomic(output, payload, store=store, export=export)
     elif isinstance(payload, bytes):  # check_destination refuses this before any work
         raise BadInput("A binary format needs --output FILE.")
     else:

@@ -825,7 +825,9 @@ def render_report(report: Report, fmt: str) -> str | bytes:
 # --- writing a report file --------------------------------------------------------------------
 
 
-def write_atomic(path: Path, payload: str | bytes, *, store: StoreFiles) -> None:
+def write_atomic(
+    path: Path, payload: str | bytes, *, store: StoreFiles, export: bool = False
+) -> None:
     """Write a report or export file the way the store is written, all of it or none, and
     never over ``store``'s own files (``store.files.write_output``)."""
     from ..store.files import write_output
@@ -833,6 +835,6 @@ def write_atomic(path: Path, payload: str | bytes, *, store: StoreFiles) -> None
     if isinstance(payload, str):
         payload = (payload if payload.endswith("\n") else payload + "\n").encode("utf-8")
     try:
-        write_output(path, payload, store=store)
+        write_output(path, payload, store=store, export=export)
     except OSError as e:
         raise OutputWriteFailed(f"Could not write {path}: {e.strerror or e}.") from None

@@ -702,7 +702,7 @@ class FileTooLarge(OSError):
         self.limit = limit
 
 
-def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
+def write_output(path: Path, data: bytes, *, store: StoreFiles, export: bool = False) -> Path:
     """Write a report or an export to ``path`` and return where it went. Never one of the
     store's own files (whatever link or name leads there), nor any aghtrack store, nor a
     folder (``OutputRefused``). A regular file, or a new one, is replaced atomically beside
@@ -727,6 +727,12 @@ def write_output(path: Path, data: bytes, *, store: StoreFiles) -> Path:
     other = _part_of_a_store(real, exists=mode is not None)
     if other:
         raise OutputRefused(f"--output {path} {other}; no output of aghtrack replaces it.")
+    if mode is not None and not export and _holds_an_export(real):
+        # The README's backup of the record: a report written over it lost it.
+        raise OutputRefused(
+            f"--output {path} holds an aghtrack export (a backup of the record); only "
+            "'aghtrack export' replaces it. Choose another name."
+        )
     if mode is not None and not mode & 0o222:
         raise OutputRefused(
             f"--output {path} is read-only; make it writable or choose another name."
@@ -774,6 +780,16 @@ def _names_an_open_file(name: str) -> bool:
     return name.startswith(("/dev/stdout", "/dev/stderr", "/dev/fd/")) or (
         len(parts) >= 5 and parts[:2] == ["", "proc"] and parts[3] == "fd"
     )
+
+
+def _holds_an_export(real: Path) -> bool:
+    """Whether a file starts as ``aghtrack export`` writes its JSON (its spaces aside)."""
+    try:
+        with open(real, "rb") as f:
+            head = f.read(256).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    return b"".join(head.split()).startswith(b'{"format":"aghtrack"')
 
 
 def _part_of_a_store(real: Path, *, exists: bool) -> str:

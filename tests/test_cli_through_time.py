@@ -500,3 +500,14 @@ def test_an_export_from_before_0_4_with_windows_line_ends_imports(
     shown = json.loads(shipped("--db", str(elsewhere), "show", "9.5", "--json").stdout)
     assert shown["notes"][-1]["text"] == "Survey drafted\nand sent"
     assert shown["evidence"]["text"] == "Report\nannexed"
+
+
+def test_a_review_with_no_earlier_meeting_of_its_series_names_the_others(shipped: Cli) -> None:
+    """A series written two ways made an empty paper without a word."""
+    added = shipped("meeting", "add", "11", "--title", "Eleventh", "--date", "2016-06-01",
+                    "--series", "Bali Process AHG SOM")  # fmt: skip
+    assert added.exit_code == 0
+    paper = shipped("review", "11")
+    assert paper.exit_code == 0
+    assert "No earlier meeting of the series 'Bali Process AHG SOM'" in paper.stderr
+    assert f"'{SERIES}'" in paper.stderr

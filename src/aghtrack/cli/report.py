@@ -156,3 +156,12 @@ def review(
         render.message(
             f"Wrote the {fmt.value} review paper of meeting {found.meeting.key} to {output}."
         )
+    if not found.earlier and found.series:
+        # An empty paper, most often for a series written two ways ("AHG SOM", "AHG").
+        others = sorted({m.series for m in tracker.meetings() if m.series != found.series})
+        if others:
+            listed = "; ".join(f"'{name}'" for name in others if name) or "none"
+            render.message(
+                f"No earlier meeting of the series '{found.series}' is in the record; "
+                f"--series picks another (known: {listed}), or '' for every earlier meeting."
+            )

@@ -503,3 +503,11 @@ def test_a_preamble_in_capitals_is_background(clause: str) -> None:
     ...;" before "DO HEREBY DECLARE": no work is owed by the preamble."""
     reading = read_sentence(clause, Parties())
     assert reading is None or reading.informational
+
+
+def test_an_attendee_recorded_with_its_article_is_still_found() -> None:
+    """Attendees "Viet Nam" and "the U.S.": the U.S. was dropped from "Viet Nam and the U.S.
+    agreed ..." (the name swallowed the sentence's article)."""
+    ctx = Context(MEETING, ("Viet Nam", "the U.S."))
+    proposal = only("Viet Nam and the U.S. agreed to run a study by 2019.", ctx)
+    assert proposal.owners == ("Viet Nam", "U.S.")

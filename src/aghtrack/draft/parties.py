@@ -153,7 +153,9 @@ class Parties:
 
     def __init__(self, known: Iterable[str] = (), statement: str = "") -> None:
         self._canonical: dict[str, str] = {}
-        known = tuple(known)
+        # "the U.S." as an attendee is the party "U.S.": read with its article, the name
+        # swallowed the article of the sentence and the party was lost.
+        known = tuple(dict.fromkeys(_strip_article(name) for name in known))
         known_keys = {name.casefold() for name in known}
         for name in _COUNTRIES:
             self._canonical[name.casefold()] = name

@@ -11,10 +11,10 @@ from aghtrack.gitshare import last_words
 from aghtrack.merge import write_lines
 from aghtrack.sharecheck import checked, record_file
 
-C = str(uuid.uuid4())
-CREATE = {"id": str(uuid.uuid4()), "op": "create", "at": "2026-01-01T00:00:00.000001Z",
+C = "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"  # fixed: the test ids name it (and xdist compares them)
+CREATE = {"id": "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "op": "create", "at": "2026-01-01T00:00:00.000001Z",
           "by": "rso", "set": {"text": "Hold a roundtable"}}  # fmt: skip
-NOTE = {"id": str(uuid.uuid4()), "op": "note", "at": "2026-01-02T00:00:00.000001Z",
+NOTE = {"id": "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e", "op": "note", "at": "2026-01-02T00:00:00.000001Z",
         "by": "rso", "on": "2016-01-01", "text": "Held in Bangkok", "author": "rso"}  # fmt: skip
 PATH = "commitments/9/0.jsonl"
 

@@ -541,9 +541,12 @@ def test_an_outcome_for_information_has_no_status_to_change(record: Cli, store_p
     """9.3 was welcomed: dropped, every paper said "open -> dropped" beside "for
     information". Given a kind of work in the same change, it may."""
     before = store_path.read_bytes()
-    for args in (["update", "9.3", "--status", "dropped"], ["done", "9.3"]):
+    for args, hint in (
+        (["update", "9.3", "--status", "dropped"], "give its kind too (--kind agreed)"),
+        (["done", "9.3"], "first 'aghtrack update 9.3 --kind agreed'"),  # done takes no --kind
+    ):
         result = record(*args)
-        assert result.exit_code == 2 and "owes nothing" in result.stderr
+        assert result.exit_code == 2 and "owes nothing" in result.stderr and hint in result.stderr
     assert store_path.read_bytes() == before
     assert record("update", "9.3", "--kind", "agreed", "--status", "in-progress").exit_code == 0
 
@@ -553,3 +556,10 @@ def test_wrong_combinations_say_what_goes_with_what(record: Cli) -> None:
     assert by_alone.exit_code == 2 and "use it with --status superseded" in by_alone.stderr
     both = record("sync", "--status", "--remote", "/srv/record.git")
     assert both.exit_code == 2 and "give one of them" in both.stderr
+
+
+def test_none_among_names_is_refused(record: Cli) -> None:
+    result = record("update", "9.2", "--support", "none", "--support", "RSO")
+    assert result.exit_code == 2 and "give it alone" in result.stderr
+    assert record("update", "9.2", "--owner", "none").exit_code == 0
+    assert listed(record, "--meeting", "9")[1]["owners"] == []

@@ -511,3 +511,20 @@ def test_a_review_with_no_earlier_meeting_of_its_series_names_the_others(shipped
     assert paper.exit_code == 0
     assert "No earlier meeting of the series 'Bali Process AHG SOM'" in paper.stderr
     assert f"'{SERIES}'" in paper.stderr
+
+
+def test_a_status_recorded_on_an_outcome_for_information_can_be_cleared(shipped: Cli) -> None:
+    """The shipped 9.8 was noted, yet recorded done (older versions took any status): back
+    to open is taken, so the mistake can be put right."""
+    assert shipped("update", "9.8", "--status", "open").exit_code == 0
+    assert json.loads(shipped("show", "9.8", "--json").stdout)["status"] == "open"
+
+
+def test_work_that_began_earlier_than_first_recorded_can_be_dated_so(shipped: Cli) -> None:
+    """In progress from 2015-09-01, then a note: the start was really in July. The later
+    start repeats it (a closed status twice is still refused)."""
+    assert shipped("update", "9.3", "--status", "in-progress", "--on", "2015-09-01").exit_code == 0
+    assert shipped("note", "9.3", "Drafting", "--on", "2015-10-01").exit_code == 0
+    earlier = shipped("update", "9.3", "--status", "in-progress", "--on", "2015-07-01")
+    assert earlier.exit_code == 0, earlier.stderr
+    assert statuses(shipped, "--as-of", "2015-08-01")["9.3"] == "in-progress"

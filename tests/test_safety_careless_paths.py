@@ -683,3 +683,16 @@ def test_a_paper_never_replaces_an_export_the_backup_of_the_record(
         _one_line_error(done, 2, "holds an aghtrack export")
         assert backup.read_bytes() == kept
     ok(run_cli(recorded, "export", "--output", str(backup)))
+
+
+def test_an_export_re_saved_with_sorted_keys_is_still_an_export(
+    recorded: Path, tmp_path: Path
+) -> None:
+    """``jq -S`` or Python's sort_keys moves "format" to the end of the object."""
+    backup = tmp_path / "sorted.json"
+    ok(run_cli(recorded, "export", "--output", str(backup)))
+    backup.write_bytes(orjson.dumps(orjson.loads(backup.read_bytes()), option=orjson.OPT_SORT_KEYS))
+    kept = backup.read_bytes()
+    done = run_cli(recorded, "report", "--meeting", "9", "-f", "json", "--output", str(backup))
+    _one_line_error(done, 2, "holds an aghtrack export")
+    assert backup.read_bytes() == kept

@@ -30,6 +30,7 @@ from .events import Event, Op, fold, last_setters, new_event_id
 from .events import as_of as state_as_of
 from .listing import Filter, SortKey, meeting_order, sort_commitments
 from .model import (
+    CLOSED,
     INFORMATIONAL,
     TRANSITIONS,
     Commitment,
@@ -99,13 +100,15 @@ def _held(day: date) -> str:
     return "is to be held" if day > clock.today() else "was held"
 
 
-def _check_owes_work(c: Commitment, kind: Kind) -> None:
-    """An outcome that only welcomed or noted something owes nothing: it has no status to
-    change (dropped, it showed "open -> dropped" beside "for information" in every paper)."""
-    if kind in INFORMATIONAL:
+def _check_owes_work(c: Commitment, kind: Kind, status: Status, *, hint: str) -> None:
+    """An outcome that only welcomed or noted something owes nothing: it takes no status but
+    open (dropped, it showed "open -> dropped" beside "for information" in every paper).
+    Back to open is always taken: it clears a status recorded by mistake (an older version
+    took any)."""
+    if kind in INFORMATIONAL and status is not Status.OPEN:
         raise BadInput(
-            f"{c.ref} only {kind.value} something: it owes nothing and has no status to change. "
-            f"If it is work after all, give its kind too (e.g. --kind agreed)."
+            f"{c.ref} only {kind.value} something: it owes nothing and takes no status but "
+            f"open. If it is work after all, {hint}."
         )
 
 
@@ -120,6 +123,8 @@ def _check_followed(c: Commitment, day: date, status: Status) -> None:
         return
     if following.status in TRANSITIONS[status]:
         return
+    if following.status is status and status not in CLOSED:
+        return  # work began earlier than first recorded: the later start repeats it
     if following.status is status:
         raise InvalidTransition(
             f"{c.ref} cannot become {status.value} on {day}: on {following.on} it becomes "
@@ -150,9 +155,9 @@ def _known_series(raw: str, meetings: Sequence[Meeting]) -> str:
     """A series as some meeting spells it (``ahg`` is the record's ``AHG``). One no meeting
     belongs to is refused: its review would be an empty paper saying nothing is open."""
     known = sorted({m.series for m in meetings if m.series})
-    wanted = raw.strip().casefold()
+    wanted = raw.strip().casefold().replace("’", "'")  # an apostrophe pasted from Word
     for name in known:
-        if name.casefold() == wanted:
+        if name.casefold().replace("’", "'") == wanted:
             return name
     listed = "; ".join(f"'{name}'" for name in known) if known else "none yet"
     raise BadInput(f"No meeting belongs to the series '{raw}'. Known series: {listed}.")
@@ -533,7 +538,9 @@ class Tracker:
         def apply(c: Commitment) -> list[Event]:
             new = [self._edit(c, day, changes)] if changes else []
             if status is not None:
-                _check_owes_work(c, changes.get("kind", c.kind))
+                _check_owes_work(
+                    c, changes.get("kind", c.kind), status, hint="give its kind too (--kind agreed)"
+                )
                 check_transition(state_as_of(c, day).status, status, c.ref)
                 _check_followed(c, day, status)
                 new.append(self._event(Op.STATUS, day, status=status, superseded_by=replacement))
@@ -599,7 +606,9 @@ class Tracker:
         day = clock.today(on)
 
         def apply(c: Commitment) -> list[Event]:
-            _check_owes_work(c, c.kind)
+            _check_owes_work(
+                c, c.kind, Status.DONE, hint=f"first 'aghtrack update {c.ref} --kind agreed'"
+            )
             check_transition(state_as_of(c, day).status, Status.DONE, c.ref)
             _check_followed(c, day, Status.DONE)
             proof = Evidence(

@@ -116,7 +116,7 @@ def update(
         typer.Option(
             "--owner",
             metavar="NAME",
-            help="Replace the owners (repeat, lead first).",
+            help="Replace the owners (repeat, lead first); 'none' clears them.",
             autocompletion=completion.owners,
         ),
     ] = None,
@@ -181,7 +181,7 @@ def update(
         .update_commitment(
             ref,
             text=text,
-            owners=owner,
+            owners=_cleared(owner),
             support=_cleared(support),
             due=new_due,
             status=parse_status(status) if status is not None else None,
@@ -196,10 +196,15 @@ def update(
 
 
 def _cleared(values: list[str] | None) -> list[str] | None:
-    """``--support none`` or ``--tag none`` alone clears the list, as ``--due none`` does
-    (it recorded a party or a tag named "none")."""
-    if values is not None and [v.strip().lower() for v in values] == ["none"]:
+    """``--owner none``, ``--support none`` or ``--tag none`` alone clears the list, as
+    ``--due none`` does (it recorded a party or a tag named "none")."""
+    if values is None:
+        return None
+    said = [v.strip().lower() for v in values]
+    if said == ["none"]:
         return []
+    if "none" in said:
+        raise BadInput("'none' clears the list on its own; give it alone, or only names.")
     return values
 
 

@@ -783,13 +783,20 @@ def _names_an_open_file(name: str) -> bool:
 
 
 def _holds_an_export(real: Path) -> bool:
-    """Whether a file starts as ``aghtrack export`` writes its JSON (its spaces aside)."""
+    """Whether a file is ``aghtrack export``'s JSON: an object whose "format" is "aghtrack",
+    wherever the key is (a tool that sorts keys moves it). Only a file that opens as a JSON
+    object is read whole."""
+    import orjson  # the layout module's reader, loaded by every command already
+
     try:
         with open(real, "rb") as f:
-            head = f.read(256).removeprefix(b"\xef\xbb\xbf")
-    except OSError:
+            if not f.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+                return False
+            f.seek(0)
+            document = orjson.loads(f.read().removeprefix(b"\xef\xbb\xbf"))
+    except (OSError, orjson.JSONDecodeError):
         return False
-    return b"".join(head.split()).startswith(b'{"format":"aghtrack"')
+    return isinstance(document, dict) and document.get("format") == "aghtrack"
 
 
 def _part_of_a_store(real: Path, *, exists: bool) -> str:

@@ -35,15 +35,13 @@ def entry() -> NoReturn:
 
 
 def interrupted() -> int:
-    """Ctrl-C: one line, no traceback, and the exit code shells give an interrupt. A change
-    is written whole or not at all (the store's atomic replace), so the line says where to
-    see which."""
+    """Ctrl-C before the command line has loaded (inside a command, the CLI edge says it):
+    one line, no traceback."""
+    from .errors import Interrupted
+
     with contextlib.suppress(OSError):
-        sys.stderr.write(
-            "aghtrack: interrupted; a change is recorded whole or not at all "
-            "('aghtrack history' shows whether it was).\n"
-        )
-    return 130
+        sys.stderr.write(f"aghtrack: {Interrupted()}\n")
+    return Interrupted.exit_code
 
 
 def _exit_code(code: object) -> int:

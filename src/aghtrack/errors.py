@@ -142,3 +142,16 @@ class AlreadyShared(NothingToUndo):
 
 class RenumberedReference(NotFound):
     """A reference this office knew now names another commitment, after a merge."""
+
+
+class Interrupted(AghtrackError):
+    """Ctrl-C. A change is written whole or not at all (the store's atomic replace), so the
+    message says where to see which; 130 is the exit code shells give an interrupt."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__(
+            "interrupted; a change is recorded whole or not at all "
+            "('aghtrack history' shows whether it was)."
+        )

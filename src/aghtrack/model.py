@@ -181,7 +181,8 @@ def unicode_text(raw: str, what: str = "text") -> str:
             f"The {what} is {len(raw):,} characters long; the most one field holds is "
             f"{MAX_TEXT:,}. Keep the full document elsewhere and record where."
         )
-    raw = line_breaks(raw)
+    if "\r" in raw:  # tested here: every text read from the store passes (no call for most)
+        raw = line_breaks(raw)
     if raw.isascii():  # nothing to check, and most text is: no copy made to find out
         return raw
     try:

@@ -151,10 +151,13 @@ def _no_such_party(name: str, meeting: str, found: Sequence[Commitment]) -> str:
     return f"No commitment of meeting {meeting} names '{name}'.{hint} Named there: {listed}."
 
 
-def _known_series(raw: str, meetings: Sequence[Meeting]) -> str:
+def _series_of(meetings: Sequence[Meeting]) -> list[str]:
+    return sorted({m.series for m in meetings if m.series})
+
+
+def _known_series(raw: str, known: Sequence[str]) -> str:
     """A series as some meeting spells it (``ahg`` is the record's ``AHG``). One no meeting
     belongs to is refused: its review would be an empty paper saying nothing is open."""
-    known = sorted({m.series for m in meetings if m.series})
     wanted = raw.strip().casefold().replace("’", "'")  # an apostrophe pasted from Word
     for name in known:
         if name.casefold().replace("’", "'") == wanted:
@@ -306,7 +309,7 @@ class Tracker:
         meeting = self.meeting(key)
         meetings = self.meetings()
         if series:
-            series = _known_series(series, meetings)
+            series = _known_series(series, _series_of(meetings))
         scope = review_scope(meeting, meetings, as_of or meeting.date, series=series)
         when = scope.as_of
         snapshot = self._snapshot()
@@ -327,6 +330,10 @@ class Tracker:
                 if not (c.deleted or any(e.op is Op.DELETE for e in c.events)):
                     shown.append(c)
         return build_review(scope, shown)
+
+    def series_names(self) -> list[str]:
+        """The series the record's meetings belong to, in order."""
+        return _series_of(self.meetings())
 
     def since_date(self, raw: str) -> date:
         """``--since`` takes a date or a meeting key (meaning that meeting's date)."""

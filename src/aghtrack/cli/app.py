@@ -36,9 +36,11 @@ class AghtrackGroup(TyperGroup):
             raise  # the reader left (``| head``): ``__main__`` ends quietly
         except KeyboardInterrupt:
             # Ctrl-C in a command: Typer would leave with 130 and not a word.
-            from ..__main__ import interrupted
+            from ..errors import Interrupted
+            from ..render import error_line
 
-            raise typer.Exit(interrupted()) from None
+            error_line(str(Interrupted()))
+            raise typer.Exit(Interrupted.exit_code) from None
         except OSError as e:
             # What aghtrack's own files raise is already a typed error: this is the output
             # itself failing (stdout on a full disk, ``> /dev/full``), the system's fault.

@@ -158,9 +158,9 @@ def review(
         )
     if not found.earlier and found.series:
         # An empty paper, most often for a series written two ways ("AHG SOM", "AHG").
-        others = sorted({m.series for m in tracker.meetings() if m.series != found.series})
+        others = [name for name in tracker.series_names() if name != found.series]
         if others:
-            listed = "; ".join(f"'{name}'" for name in others if name) or "none"
+            listed = "; ".join(f"'{name}'" for name in others)
             render.message(
                 f"No earlier meeting of the series '{found.series}' is in the record; "
                 f"--series picks another (known: {listed}), or '' for every earlier meeting."

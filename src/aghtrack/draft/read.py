@@ -343,10 +343,10 @@ def _nested(laid: list[_Laid]) -> list[Block]:
             deeper = (
                 parent is not None
                 and item.indent > parent.indent
-                and (parent.block.style == "bullet" or _leads_in(parent.block.text))
+                and (parent.block.style == "bullet" or leads_in(parent.block.text))
             )
             other_marker = (
-                parent is not None and item.marker != parent.marker and _leads_in(parent.block.text)
+                parent is not None and item.marker != parent.marker and leads_in(parent.block.text)
             )
             if block.level or same_run or deeper or other_marker:
                 run = (item.marker, item.indent)
@@ -359,8 +359,10 @@ def _nested(laid: list[_Laid]) -> list[Block]:
     return blocks
 
 
-def _leads_in(text: str) -> bool:
-    return text.rstrip().endswith((":", ":-", ":—", ":–"))
+def leads_in(text: str) -> bool:
+    """A lead-in ends with a colon ("The RSO will:"), perhaps with a dash after it: the items
+    under it are read with it (``units``)."""
+    return text.rstrip().rstrip("-–—").endswith(":")
 
 
 def _md_inline(line: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .read import Block, roman_numeral
+from .read import Block, leads_in, roman_numeral
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ def outcome_units(blocks: list[Block]) -> list[Unit]:
             style = "letter"  # (i) after (h) is a letter, not one
         if style == "bullet" and top:
             lead = top_pending.text if top_pending is not None else top_lead
-            if block.level or (_leads_in(lead) and block.text[:1].islower()):
+            if block.level or (leads_in(lead) and block.text[:1].islower()):
                 # A sub-bullet is read as the lettered sub-item it stands for, under the
                 # lettered item if that item is itself a lead-in; the statement gives it no
                 # label, so it gets the next one.
-                if letter and _leads_in(letter_text):
+                if letter and leads_in(letter_text):
                     sub_romans += 1
                     style, label = "roman", roman_numeral(sub_romans)
                 else:
@@ -162,11 +162,6 @@ def _reference_line(text: str) -> bool:
         and not re.search(r"\b[a-z]{4,}\b", outside)
         and not stripped.endswith((":", ",", "—", "–", "-"))
     )
-
-
-def _leads_in(text: str) -> bool:
-    """A lead-in ends with a colon ("The RSO will:"), perhaps with a dash after it."""
-    return text.rstrip().rstrip("-–—").endswith(":")
 
 
 def _join(chapeau: list[str], text: str) -> str:
